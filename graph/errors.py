@@ -1,0 +1,13 @@
+"""Errors a store raises; each message is one line a user can act on."""
+
+
+class StoreError(Exception):
+    """A store could not be opened, reached or used."""
+
+
+class StoreUnavailable(StoreError):
+    """The server behind a store cannot be started or reached."""
+
+
+class QueryError(StoreError):
+    """A Cypher statement was rejected (syntax, or a write in a read-only run)."""

@@ -1,0 +1,91 @@
+"""The typed, store-independent shape of a knowledge graph fragment.
+
+A loader produces a :class:`GraphDocument`; any :class:`graph.store.GraphStore`
+upserts it. Nodes and relationships are identified by natural keys (see
+:mod:`graph.schema`), so upserting the same document twice is a no-op.
+
+>>> doc = GraphDocument()
+>>> doc.add_node(Node("Technology", "postgres", {"name": "PostgreSQL"}))
+>>> doc.add_node(Node("Technology", "postgres", {"category": "database"}))
+>>> doc.nodes[0].properties
+{'name': 'PostgreSQL', 'category': 'database'}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+
+@dataclass
+class Node:
+    label: str
+    key: str
+    properties: dict[str, Any] = field(default_factory=dict)
+    extra_labels: tuple[str, ...] = ()
+
+
+@dataclass
+class Relationship:
+    type: str
+    start_label: str
+    start_key: str
+    end_label: str
+    end_key: str
+    properties: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def identity(self) -> tuple[str, str, str, str, str]:
+        return (self.type, self.start_label, self.start_key, self.end_label, self.end_key)
+
+
+@dataclass
+class GraphDocument:
+    """Nodes and relationships, deduplicated by natural key as they are added."""
+
+    nodes: list[Node] = field(default_factory=list)
+    relationships: list[Relationship] = field(default_factory=list)
+    _node_index: dict[tuple[str, str], Node] = field(default_factory=dict, repr=False)
+    _rel_index: dict[tuple, Relationship] = field(default_factory=dict, repr=False)
+
+    def add_node(self, node: Node) -> Node:
+        """Add a node, or merge its properties and labels into the one with the same key."""
+        existing = self._node_index.get((node.label, node.key))
+        if existing is None:
+            self._node_index[(node.label, node.key)] = node
+            self.nodes.append(node)
+            return node
+        existing.properties.update(node.properties)
+        existing.extra_labels = tuple(dict.fromkeys(existing.extra_labels + node.extra_labels))
+        return existing
+
+    def add_relationship(self, rel: Relationship) -> Relationship:
+        existing = self._rel_index.get(rel.identity)
+        if existing is None:
+            self._rel_index[rel.identity] = rel
+            self.relationships.append(rel)
+            return rel
+        existing.properties.update(rel.properties)
+        return existing
+
+    def extend(self, other: GraphDocument) -> None:
+        for node in other.nodes:
+            self.add_node(node)
+        for rel in other.relationships:
+            self.add_relationship(rel)
+
+    def node(self, label: str, key: str) -> Node | None:
+        return self._node_index.get((label, key))
+
+    def nodes_with_label(self, label: str) -> list[Node]:
+        return [n for n in self.nodes if n.label == label or label in n.extra_labels]
+
+    def relationships_of_type(self, rel_type: str) -> list[Relationship]:
+        return [r for r in self.relationships if r.type == rel_type]
+
+    @classmethod
+    def merged(cls, documents: Iterable[GraphDocument]) -> GraphDocument:
+        result = cls()
+        for doc in documents:
+            result.extend(doc)
+        return result

@@ -1,0 +1,45 @@
+"""Labels, their natural keys, and relationship types of the StackGraph schema.
+
+Every node label has one key property; loads MERGE on it, and the stores put
+a unique constraint or an index on it.
+"""
+
+NODE_KEYS: dict[str, str] = {
+    "Podcast": "id",
+    "Episode": "id",
+    "Person": "id",
+    "Company": "id",
+    "Technology": "id",
+    "Library": "id",
+    "Topic": "id",
+    "Link": "url",
+}
+
+# Secondary labels carried by some nodes of a primary label.
+EXTRA_LABELS: dict[str, str] = {"HostingProvider": "Technology"}
+
+RELATIONSHIP_TYPES: tuple[str, ...] = (
+    "HAS_EPISODE",
+    "HOSTS",
+    "APPEARED_ON",
+    "WORKS_ON",
+    "FEATURES",
+    "USES",
+    "HOSTED_ON",
+    "USES_LIBRARY",
+    "HAS_TOPIC",
+    "MENTIONS",
+    "REFERENCES",
+)
+
+
+def key_of(label: str) -> str:
+    """The key property of a node label.
+
+    >>> key_of("Link")
+    'url'
+    """
+    try:
+        return NODE_KEYS[label]
+    except KeyError:
+        raise ValueError(f"unknown node label {label!r}; known: {', '.join(NODE_KEYS)}") from None

@@ -1,0 +1,80 @@
+"""The GraphStore interface every backend implements.
+
+Query modules talk to this interface only; the Cypher they send must be
+accepted by both FalkorDB and Neo4j 5. Where the two differ (schema DDL,
+procedures), the concrete store owns the difference.
+
+>>> from graph import open_store                      # doctest: +SKIP
+>>> with open_store("falkordb", path="/tmp/sg") as store:  # doctest: +SKIP
+...     store.run("MATCH (e:Episode) RETURN count(e) AS episodes")
+[{'episodes': 10}]
+"""
+
+from __future__ import annotations
+
+import abc
+from typing import Any, Iterable
+
+from graph.model import GraphDocument
+from graph.writer import UpsertStatement, upsert_statements
+
+Row = dict[str, Any]
+
+
+class GraphStore(abc.ABC):
+    """A Cypher-speaking graph store holding one StackGraph graph."""
+
+    backend: str = "abstract"
+
+    @abc.abstractmethod
+    def run(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[Row]:
+        """Run one Cypher statement; rows come back as dicts keyed by RETURN column.
+
+        Read-only unless ``write=True``: a read-only run that tries to change the
+        graph raises :class:`graph.errors.QueryError` and changes nothing.
+        """
+
+    @abc.abstractmethod
+    def run_in_transaction(self, statements: Iterable[UpsertStatement]) -> None:
+        """Run write statements all-or-nothing where the backend allows it."""
+
+    @abc.abstractmethod
+    def ensure_schema(self) -> None:
+        """Create the indexes (or unique constraints) on every label's key. Idempotent."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the connection (and any server this store started)."""
+
+    @abc.abstractmethod
+    def describe(self) -> str:
+        """Where this store lives, for messages: a directory or a URI."""
+
+    def upsert(self, document: GraphDocument, batch_size: int = 500) -> None:
+        """MERGE a document's nodes, then its relationships, in batches of UNWIND rows."""
+        self.run_in_transaction(upsert_statements(document, batch_size))
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Node counts per label and relationship counts per type.
+
+        A node with two labels (a Technology that is also a HostingProvider)
+        counts under each.
+        """
+        nodes: dict[str, int] = {}
+        for row in self.run("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n"):
+            nodes[row["label"]] = row["n"]
+        relationships = {
+            row["type"]: row["n"]
+            for row in self.run("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n")
+        }
+        return {"nodes": dict(sorted(nodes.items())), "relationships": dict(sorted(relationships.items()))}
+
+    def clear(self) -> None:
+        """Delete every node and relationship."""
+        self.run("MATCH (n) DETACH DELETE n", write=True)
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

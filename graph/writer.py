@@ -1,0 +1,96 @@
+"""Turn a GraphDocument into batched ``UNWIND $rows … MERGE`` statements.
+
+The Cypher is plain openCypher that FalkorDB and Neo4j both accept. Labels and
+relationship types cannot be parameters in Cypher, so they are checked
+against the schema before they are put in the text; every value is a parameter.
+
+>>> from graph.model import GraphDocument, Node
+>>> doc = GraphDocument()
+>>> _ = doc.add_node(Node("Technology", "aws", {"name": "AWS"}, ("HostingProvider",)))
+>>> [s.query for s in upsert_statements(doc)]
+['UNWIND $rows AS row MERGE (n:Technology {id: row.key}) SET n += row.props SET n:HostingProvider']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any, Iterator
+
+from graph.model import GraphDocument, Node, Relationship
+from graph.schema import EXTRA_LABELS, RELATIONSHIP_TYPES, key_of
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class UpsertStatement:
+    query: str
+    rows: list[dict[str, Any]]
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {"rows": self.rows}
+
+
+def _checked_label(label: str) -> str:
+    key_of(label)
+    return label
+
+
+def _checked_extra_label(label: str) -> str:
+    if label not in EXTRA_LABELS:
+        raise ValueError(f"unknown secondary label {label!r}")
+    return label
+
+
+def _checked_type(rel_type: str) -> str:
+    if rel_type not in RELATIONSHIP_TYPES or not _IDENTIFIER.match(rel_type):
+        raise ValueError(f"unknown relationship type {rel_type!r}")
+    return rel_type
+
+
+def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _clean(properties: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in properties.items() if v is not None}
+
+
+def node_statements(nodes: list[Node], batch_size: int) -> Iterator[UpsertStatement]:
+    def shape(node: Node) -> tuple[str, tuple[str, ...]]:
+        return node.label, tuple(sorted(node.extra_labels))
+
+    for (label, extra), group in groupby(sorted(nodes, key=shape), key=shape):
+        key = key_of(_checked_label(label))
+        query = f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) SET n += row.props"
+        for extra_label in extra:
+            query += f" SET n:{_checked_extra_label(extra_label)}"
+        rows = [{"key": n.key, "props": _clean(n.properties)} for n in group]
+        for batch in _batches(rows, batch_size):
+            yield UpsertStatement(query, batch)
+
+
+def relationship_statements(rels: list[Relationship], batch_size: int) -> Iterator[UpsertStatement]:
+    def shape(rel: Relationship) -> tuple[str, str, str]:
+        return rel.type, rel.start_label, rel.end_label
+
+    for (rel_type, start, end), group in groupby(sorted(rels, key=shape), key=shape):
+        query = (
+            "UNWIND $rows AS row "
+            f"MATCH (a:{_checked_label(start)} {{{key_of(start)}: row.start}}) "
+            f"MATCH (b:{_checked_label(end)} {{{key_of(end)}: row.end}}) "
+            f"MERGE (a)-[r:{_checked_type(rel_type)}]->(b) SET r += row.props"
+        )
+        rows = [{"start": r.start_key, "end": r.end_key, "props": _clean(r.properties)} for r in group]
+        for batch in _batches(rows, batch_size):
+            yield UpsertStatement(query, batch)
+
+
+def upsert_statements(document: GraphDocument, batch_size: int = 500) -> Iterator[UpsertStatement]:
+    """Nodes first, so that every relationship finds both of its ends."""
+    yield from node_statements(document.nodes, batch_size)
+    yield from relationship_statements(document.relationships, batch_size)
