@@ -1,0 +1,314 @@
+"""Parse a podcast listing (the "Running in Production" text format) into episodes.
+
+The format, one block per episode::
+
+    Feb 10, 2020 • 56min
+    Smart Music Helps Musicians Practice More Efficiently
+    In this episode of Running in Production, Julien Blanchard goes over …
+    Topics Include
+    2:41 – Roughly half a million users are on the platform
+    Links
+    📄 References
+    https://emberjs.com/ (a note)
+    ⚙️ Tech Stack
+    rails →
+    🛠 Libraries Used
+    https://github.com/ex-aws/ex_aws
+    Support the Show
+    …boilerplate…
+
+Any section may be missing; lines may end in CRLF; the emoji may come with
+or without the variation selector. Parsing streams: episodes are yielded one
+at a time, so a listing of any size is read in constant memory.
+
+>>> lines = ["Feb 3, 2020 • 1h 2min", "A Title", "Topics Include", "1:05 – Hello"]
+>>> [ep] = parse_listing(lines, "example.txt")
+>>> ep.date.isoformat(), ep.duration_s, ep.title, ep.topics[0].offset_s
+('2020-02-03', 3720, 'A Title', 65)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+# "Feb 10, 2020 • 56min" / "Jan 6, 2020 • 1h 14min": the date is checked later, so that a
+# header with a bad date still starts its own episode and is reported as such.
+_EPISODE_HEADER = re.compile(
+    r"^(?P<date>[^•]*\d[^•]*?)\s*•\s*(?P<duration>\d+\s*h(?:\s*\d+\s*min)?|\d+\s*min)\s*$"
+)
+_DURATION = re.compile(r"^(?:(?P<hours>\d+)\s*h)?\s*(?:(?P<minutes>\d+)\s*min)?$")
+_TOPIC = re.compile(r"^(?P<stamp>\d{1,2}(?::\d{2}){1,2})\s*[–—-]\s*(?P<text>.*)$")
+# Starts like a timestamp followed by a dash, but is not a valid one: "1:7x – text".
+_BROKEN_TOPIC = re.compile(r"^(?P<stamp>\d+:\S*)\s*[–—-]\s")
+_REFERENCE = re.compile(r"^(?P<url>https?://\S+)(?:\s+\((?P<note>.*)\))?\s*$")
+_STACK_ITEM = re.compile(r"^(?P<tag>[^→]+?)\s*(?:→.*)?$")
+_NOT_LETTERS = re.compile(r"^[^\w]+", re.UNICODE)
+
+SECTIONS = {
+    "topics include": "topics",
+    "links": "links",
+    "references": "references",
+    "tech stack": "stack",
+    "libraries used": "libraries",
+    "support the show": "support",
+}
+
+
+class ListingError(ValueError):
+    """A listing could not be read; ``str()`` is ``FILE:LINE: what is wrong``."""
+
+    def __init__(self, source: str, line: int | None, message: str):
+        self.source = source
+        self.line = line
+        self.message = message
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class Topic:
+    offset_s: int
+    text: str
+    line: int
+
+
+@dataclass
+class Reference:
+    url: str
+    note: str | None = None
+
+
+@dataclass
+class PodcastHeader:
+    name: str
+    author: str | None
+    description: str
+
+
+@dataclass
+class ListingEpisode:
+    source: str
+    line: int
+    date: dt.date
+    duration_s: int
+    title: str
+    description: str = ""
+    topics: list[Topic] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    stack: list[str] = field(default_factory=list)
+    libraries: list[str] = field(default_factory=list)
+
+
+Line = tuple[int, str]
+
+
+def section_of(text: str) -> str | None:
+    """The section a heading line opens, whatever emoji precede it.
+
+    >>> section_of("⚙\ufe0f Tech Stack"), section_of("🛠 Libraries Used"), section_of("Tech stacks")
+    ('stack', 'libraries', None)
+    """
+    return SECTIONS.get(_NOT_LETTERS.sub("", text).strip().lower())
+
+
+def parse_timestamp(stamp: str) -> int | None:
+    """Seconds from ``M:SS`` or ``H:MM:SS``; None when it is not a valid timestamp.
+
+    >>> parse_timestamp("2:41"), parse_timestamp("1:00:05"), parse_timestamp("1:75")
+    (161, 3605, None)
+    """
+    parts = stamp.split(":")
+    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
+        return None
+    numbers = [int(p) for p in parts]
+    if any(len(p) != 2 or n > 59 for p, n in zip(parts[1:], numbers[1:])):
+        return None
+    seconds = 0
+    for number in numbers:
+        seconds = seconds * 60 + number
+    return seconds
+
+
+def parse_duration(text: str) -> int | None:
+    """Seconds from ``1h 14min``, ``56min`` or ``2h``.
+
+    >>> parse_duration("1h 14min"), parse_duration("56min"), parse_duration("")
+    (4440, 3360, None)
+    """
+    match = _DURATION.match(text.strip())
+    if not match or not (match["hours"] or match["minutes"]):
+        return None
+    return int(match["hours"] or 0) * 3600 + int(match["minutes"] or 0) * 60
+
+
+def parse_date(text: str) -> dt.date | None:
+    cleaned = re.sub(r"\s+", " ", text.replace(".", "")).strip()
+    for fmt in ("%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y"):
+        try:
+            return dt.datetime.strptime(cleaned, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def read_lines(path: str | Path) -> Iterator[Line]:
+    """Number and decode a file's lines, streaming; binary or non-UTF-8 data is an error."""
+    source = str(path)
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if b"\x00" in raw:
+                raise ListingError(source, number, "binary data (NUL byte): not a text listing")
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise ListingError(
+                    source, number, f"not UTF-8 text (bad byte at column {error.start + 1}): not a text listing"
+                ) from None
+            if number == 1:
+                text = text.removeprefix("\ufeff")
+            yield number, text.rstrip("\r\n").replace("\ufeff", "")
+
+
+def _chunks(lines: Iterable[Line]) -> Iterator[tuple[str, list[Line]]]:
+    """Split numbered lines into the header block and one block per episode."""
+    kind, block = "header", []
+    for number, text in lines:
+        if _EPISODE_HEADER.match(text.strip()):
+            if block or kind == "episode":
+                yield kind, block
+            kind, block = "episode", []
+        block.append((number, text))
+    if block or kind == "episode":
+        yield kind, block
+
+
+def parse_header(block: list[Line]) -> PodcastHeader | None:
+    """The podcast's name, author and blurb from the lines before the first episode."""
+    texts = [text.strip() for _, text in block if text.strip()]
+    texts = [t for t in texts if t.lower() not in ("episodes", "mentioned books")]
+    if not texts:
+        return None
+    author = texts[1].split(" - ")[0].strip() if len(texts) > 1 else None
+    return PodcastHeader(name=texts[0], author=author, description=" ".join(texts[2:]))
+
+
+def parse_episode(block: list[Line], source: str) -> ListingEpisode:
+    """One episode block, starting at its date line; raises ListingError on malformed input."""
+    header_line, header_text = block[0]
+    header = _EPISODE_HEADER.match(header_text.strip())
+    date = parse_date(header["date"])
+    if date is None:
+        raise ListingError(source, header_line, f"bad date {header['date']!r} (expected e.g. 'Feb 10, 2020')")
+    duration = parse_duration(header["duration"])
+    if duration is None:
+        raise ListingError(source, header_line, f"bad duration {header['duration']!r} (expected e.g. '1h 14min')")
+
+    body = [(number, text.strip()) for number, text in block[1:]]
+    content = [(number, text) for number, text in body if text]
+    if not content or section_of(content[0][1]):
+        raise ListingError(source, header_line, "episode has no title (expected it on the line after the date)")
+    title_line, title = content[0]
+    episode = ListingEpisode(source=source, line=header_line, date=date, duration_s=duration, title=title)
+
+    section = "description"
+    description: list[str] = []
+    seen_sections = False
+    for number, text in content[1:]:
+        opened = section_of(text)
+        if opened:
+            section, seen_sections = opened, True
+        elif section == "description":
+            description.append(text)
+        elif section == "topics":
+            _add_topic_line(episode, description, number, text, source)
+        elif section == "references":
+            _add_reference_line(episode, text)
+        elif section == "stack":
+            tag = _STACK_ITEM.match(text)["tag"].strip()
+            if tag:
+                episode.stack.append(tag)
+        elif section == "libraries":
+            episode.libraries.append(text)
+    if not description and not seen_sections:
+        raise ListingError(
+            source, title_line, f"episode {title!r} ends right after its title: the file looks truncated"
+        )
+    episode.description = " ".join(description)
+    return episode
+
+
+def _add_topic_line(episode: ListingEpisode, description: list[str], number: int, text: str, source: str) -> None:
+    match = _TOPIC.match(text)
+    if match:
+        offset = parse_timestamp(match["stamp"])
+        if offset is not None:
+            if not match["text"].strip():
+                raise ListingError(source, number, f"topic at {match['stamp']} has no text")
+            episode.topics.append(Topic(offset, match["text"].strip(), number))
+            return
+    broken = match or _BROKEN_TOPIC.match(text)
+    if broken:
+        raise ListingError(source, number, f"bad timestamp {broken['stamp']!r} (expected M:SS or H:MM:SS)")
+    # A topic wrapped onto the next line; text before the first topic belongs to the description.
+    if episode.topics:
+        episode.topics[-1].text += " " + text
+    else:
+        description.append(text)
+
+
+def _add_reference_line(episode: ListingEpisode, text: str) -> None:
+    match = _REFERENCE.match(text)
+    if match:
+        episode.references.append(Reference(match["url"], match["note"]))
+    elif episode.references:
+        previous = episode.references[-1]
+        previous.note = f"{previous.note} {text}" if previous.note else text
+
+
+def parse_listing(
+    lines: Iterable[str] | Iterable[Line], source: str = "<listing>", *, collect_errors: bool = False
+) -> Iterator[ListingEpisode | PodcastHeader | ListingError]:
+    """Yield the podcast header (if the listing has one), then each episode in order.
+
+    ``lines`` are plain strings or ``(line_number, text)`` pairs (as from
+    :func:`read_lines`). A malformed episode raises :class:`ListingError`; with
+    ``collect_errors=True`` it is yielded instead and parsing goes on with the
+    next episode.
+    """
+    numbered = (item if isinstance(item, tuple) else (n, item.rstrip("\r\n")) for n, item in enumerate(lines, 1))
+    found_any = False
+    for kind, block in _chunks(numbered):
+        if kind == "header":
+            if header := parse_header(block):
+                yield header
+            continue
+        found_any = True
+        try:
+            yield parse_episode(block, source)
+        except ListingError as error:
+            if not collect_errors:
+                raise
+            yield error
+    if not found_any:
+        raise ListingError(source, None, "no episodes found (an episode starts with a line like 'Feb 10, 2020 • 56min')")
+
+
+def read_listing(path: str | Path, *, collect_errors: bool = False) -> Iterator[ListingEpisode | PodcastHeader | ListingError]:
+    """Parse a listing file, streaming. A missing or unreadable file raises ListingError."""
+    source = str(path)
+    try:
+        if Path(path).is_dir():
+            raise ListingError(source, None, "is a directory, not a listing file")
+        if Path(path).stat().st_size == 0:
+            raise ListingError(source, None, "empty file: no episodes")
+        yield from parse_listing(read_lines(path), source, collect_errors=collect_errors)
+    except FileNotFoundError:
+        raise ListingError(source, None, "no such file") from None
+    except PermissionError:
+        raise ListingError(source, None, "permission denied") from None
+    except OSError as error:
+        raise ListingError(source, None, f"cannot read: {error.strerror or error}") from None
