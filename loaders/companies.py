@@ -27,16 +27,19 @@ _TITLE_VERBS = (
     "Builds|Brings|Turns|Connects|Manages|Tracks|Automates|Allows|Enables|Delivers|Processes|Keeps|Sends|"
     "Monitors|Simplifies|Creates|Teaches|Finds|Streams|Ships|Supports|Sells|Scales|Protects|Gets|Takes|Does"
 )
+# (pattern, whether a technology name there means "not a company"): the subject of
+# "Logflare Is a …" is the company even when it is also a technology; the object of
+# "… with Elixir" or "building Phoenix apps" is not.
 _TITLE_PATTERNS = (
-    re.compile(rf"^{_NAME}\s+(?:{_TITLE_VERBS})\b"),
-    re.compile(rf"\bCalled\s+{_NAME}\s*$", re.IGNORECASE),
-    re.compile(rf"\s(?i:on|with|at|for|by|from|using|via|inside|behind)\s+{_NAME}\s*[.!?]?$"),
+    (re.compile(rf"^{_NAME}\s+(?:{_TITLE_VERBS})\b"), False),
+    (re.compile(rf"\bCalled\s+{_NAME}\s*$", re.IGNORECASE), False),
+    (re.compile(rf"\s(?i:on|with)\s+{_NAME}\s*[.!?]?$"), True),
 )
 _DESCRIPTION_PATTERNS = (
-    re.compile(rf"\b(?:platform|app|application|service|product|tool|site|company|startup|business)\s+called\s+{_NAME}"),
-    re.compile(rf"\bcalled\s+{_NAME}"),
-    re.compile(rf"\b(?:building|built|builds|runs|running|created|founded)\s+{_NAME}"),
-    re.compile(rf"(?:^|[.!?]\s+){_NAME}\s+is\s"),
+    (re.compile(rf"\b(?:platform|app|application|service|product|tool|site|company|startup|business)\s+called\s+{_NAME}"), False),
+    (re.compile(rf"\bcalled\s+{_NAME}"), False),
+    (re.compile(rf"\b(?:building|built|builds|runs|running|created|founded)\s+{_NAME}"), True),
+    (re.compile(rf"(?:^|[.!?]\s+){_NAME}\s+is\s"), False),
 )
 _NOT_NAMES = {
     "a", "an", "the", "it", "its", "this", "that", "these", "those", "there", "here", "he", "she", "they",
@@ -58,17 +61,16 @@ def _clean(name: str) -> str:
     return _TRAILING_NOISE.sub("", name).strip()
 
 
-def _acceptable(name: str, is_technology: Callable[[str], bool]) -> bool:
-    words = name.split()
-    return bool(words) and words[0].lower() not in _NOT_NAMES and not is_technology(name)
-
-
 def _first_name(patterns, text: str, is_technology: Callable[[str], bool]) -> str | None:
-    for pattern in patterns:
+    for pattern, technologies_excluded in patterns:
         for match in pattern.finditer(text):
             name = _clean(match["name"])
-            if _acceptable(name, is_technology):
-                return name
+            words = name.split()
+            if not words or words[0].lower() in _NOT_NAMES:
+                continue
+            if technologies_excluded and is_technology(name):
+                continue
+            return name
     return None
 
 
