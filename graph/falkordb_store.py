@@ -176,34 +176,20 @@ class FalkorDBStore(GraphStore):
         return [dict(zip(columns, (plain(value) for value in row))) for row in result.result_set]
 
     def run_in_transaction(self, statements: Iterable[UpsertStatement]) -> None:
-        """Send the statements as one MULTI/EXEC block.
+        """Run the statements one after the other.
 
-        FalkorDB cannot roll a statement back. MULTI/EXEC applies the batch as
-        one unit that no other client's query interleaves with, and the
-        append-only log records it between MULTI and EXEC, so a server crash
-        mid-batch replays none of it. A statement that the server rejects does
-        not stop the others in the block: the error names it and says so.
+        Not MULTI/EXEC: redis-server (8.2 with FalkorDB 4.16) aborts with
+        "'!server.in_exec' is not true" when it replays GRAPH.QUERY commands
+        from a MULTI block in the append-only file, so such a store would not
+        reopen. Nothing is lost without it: the store's lock keeps other
+        processes out, each statement is atomic, and every statement is an
+        idempotent MERGE, so a batch cut short is completed by running it again.
         """
-        statements = list(statements)
-        if not statements:
-            return
-        self._ensure_open()
-        pipeline = self._db.connection.pipeline(transaction=True)
-        for statement in statements:
-            text = cypher_parameters(statement.params) + statement.query
-            pipeline.execute_command("GRAPH.QUERY", GRAPH_NAME, text, "--compact")
-        with self._translated_errors():
-            responses = pipeline.execute(raise_on_error=False)
-        for number, response in enumerate(responses, start=1):
+        for number, statement in enumerate(statements, start=1):
             try:
-                if isinstance(response, Exception):
-                    raise response
-                QueryResult(self._graph, response)  # raises the error a response carries
-            except redis.ResponseError as error:
-                raise QueryError(
-                    f"statement {number} of {len(statements)} failed and the others were applied "
-                    f"(FalkorDB has no rollback): {_one_line(error)}"
-                ) from None
+                self._query("GRAPH.QUERY", statement.query, statement.params)
+            except QueryError as error:
+                raise QueryError(f"write statement {number} failed, the ones before it were applied: {error}") from None
 
     def ensure_schema(self) -> None:
         """A range index on every label's key; existing ones are kept."""

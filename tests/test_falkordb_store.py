@@ -491,9 +491,26 @@ def test_a_failing_statement_in_a_transaction_is_named(tmp_path):
         UpsertStatement("UNWIND $rows AS row MERGE (:Person {id: row.key)", [{"key": "bob"}]),
     ]
     with FalkorDBStore(tmp_path / "store") as store:
-        with pytest.raises(QueryError, match=r"^statement 2 of 2 failed and the others were applied"):
+        with pytest.raises(QueryError, match=r"^write statement 2 failed, the ones before it were applied"):
             store.run_in_transaction(statements)
         assert store.run("MATCH (p:Person) RETURN p.id AS id") == [{"id": "ada"}]
+
+
+def test_a_store_written_in_batches_reopens(tmp_path):
+    """A loaded store reopens with its data.
+
+    Batches once went as MULTI/EXEC blocks, and redis-server then aborted at some
+    reopens while replaying its AOF; that showed in test_cli (a load, then many
+    commands, each reopening the store) more often than here.
+    """
+    from conftest import LISTING
+    from loaders.pipeline import load_listings
+
+    with FalkorDBStore(tmp_path / "store") as store:
+        load_listings([LISTING], store)
+    for _ in range(3):
+        with FalkorDBStore(tmp_path / "store") as store:
+            assert store.run("MATCH (e:Episode) RETURN count(e) AS n") == [{"n": 10}]
 
 
 def test_ensure_schema_twice_indexes_every_key_once(tmp_path):
