@@ -1,0 +1,156 @@
+"""Entity extraction: a parsed episode becomes a GraphDocument.
+
+One episode yields its Episode, guests (Person), the Company it is about,
+the Technologies of its stack (hosting providers also labelled
+HostingProvider), Topics with the technologies they mention, Links and
+Libraries. Nothing here knows about stores.
+
+>>> from loaders.listing import parse_listing
+>>> [episode] = parse_listing(["Feb 3, 2020 • 47min", "Acme Is a Rocket Shop",
+...     "In this episode of Running in Production, Ann Lee goes over building Acme.",
+...     "⚙️ Tech Stack", "postgres →", "aws →"])
+>>> doc = episode_document(episode)
+>>> sorted(r.end_key for r in doc.relationships_of_type("USES"))
+['aws', 'postgres']
+>>> [r.end_key for r in doc.relationships_of_type("HOSTED_ON")]
+['aws']
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from graph.model import GraphDocument, Node, Relationship
+from loaders.catalog import Catalog, TechnologyEntry
+from loaders.companies import company_from_text, website_of
+from loaders.guests import guests_from_description
+from loaders.libraries import domain_of, library_from_url
+from loaders.listing import ListingEpisode, PodcastHeader
+from loaders.slug import slugify
+
+# A sentence that says where the company runs: "hosted on AWS", "running on Google Cloud",
+# "hosting costs about $65 / month on DigitalOcean", "runs on both AWS and DigitalOcean".
+_HOSTING_SENTENCE = re.compile(r"\b(?:hosted|hosting|hosts|running on|runs on|run on|deployed|lives on)\b", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def episode_id(episode: ListingEpisode) -> str:
+    """Date and title, e.g. ``2020-02-10-smart-music-helps-musicians-practice-more-efficiently``."""
+    return f"{episode.date.isoformat()}-{slugify(episode.title)}"
+
+
+def podcast_document(header: PodcastHeader) -> GraphDocument:
+    """The podcast and its host."""
+    doc = GraphDocument()
+    podcast_key = slugify(header.name)
+    doc.add_node(Node("Podcast", podcast_key, {"name": header.name, "author": header.author, "description": header.description or None}))
+    if header.author:
+        doc.add_node(Node("Person", slugify(header.author), {"name": header.author}))
+        doc.add_relationship(Relationship("HOSTS", "Person", slugify(header.author), "Podcast", podcast_key))
+    return doc
+
+
+def hosting_from_description(description: str, catalog: Catalog, stack: list[str]) -> list[str]:
+    """Hosting providers named in the sentences that say where the app runs.
+
+    >>> hosting_from_description("It’s all hosted on AWS with EKS. We like Heroku.", Catalog.default(), [])
+    ['aws']
+    """
+    found: list[str] = []
+    for sentence in _SENTENCE_END.split(" ".join(description.split())):
+        if _HOSTING_SENTENCE.search(sentence):
+            for slug in catalog.mentions(sentence, stack):
+                entry = catalog.resolve(slug)
+                if entry is not None and entry.hosting and slug not in found:
+                    found.append(slug)
+    return found
+
+
+def _technology_node(entry: TechnologyEntry, *, hosts_a_company: bool = False) -> Node:
+    """A Technology; a hosting provider that a company runs on is also a HostingProvider.
+
+    A provider only mentioned in passing ("AWS over Google Cloud") stays a plain Technology.
+    """
+    extra = ("HostingProvider",) if entry.hosting and hosts_a_company else ()
+    return Node("Technology", entry.slug, {"name": entry.name, "category": entry.category}, extra)
+
+
+def _topic_keys(key: str, topics) -> list[str]:
+    """Topic keys: episode + offset, with a counter when two topics share an offset."""
+    seen: Counter[int] = Counter()
+    keys = []
+    for topic in topics:
+        seen[topic.offset_s] += 1
+        suffix = f"-{seen[topic.offset_s]}" if seen[topic.offset_s] > 1 else ""
+        keys.append(f"{key}@{topic.offset_s}{suffix}")
+    return keys
+
+
+def episode_document(
+    episode: ListingEpisode, catalog: Catalog | None = None, podcast: PodcastHeader | None = None
+) -> GraphDocument:
+    """Everything one episode says, as nodes and relationships keyed naturally."""
+    catalog = catalog or Catalog.default()
+    doc = GraphDocument()
+    key = episode_id(episode)
+    doc.add_node(
+        Node(
+            "Episode",
+            key,
+            {
+                "title": episode.title,
+                "date": episode.date.isoformat(),
+                "duration_s": episode.duration_s,
+                "description": episode.description,
+            },
+        )
+    )
+    if podcast is not None:
+        doc.add_relationship(Relationship("HAS_EPISODE", "Podcast", slugify(podcast.name), "Episode", key))
+
+    company = company_from_text(episode.title, episode.description, lambda name: catalog.resolve(name) is not None)
+    company_key = slugify(company.name)
+    doc.add_node(
+        Node("Company", company_key, {"name": company.name, "website": website_of(company.name), "inferred": company.inferred})
+    )
+    doc.add_relationship(Relationship("FEATURES", "Episode", key, "Company", company_key))
+
+    for guest in guests_from_description(episode.description):
+        person_key = slugify(guest)
+        doc.add_node(Node("Person", person_key, {"name": guest}))
+        doc.add_relationship(Relationship("APPEARED_ON", "Person", person_key, "Episode", key))
+        doc.add_relationship(Relationship("WORKS_ON", "Person", person_key, "Company", company_key))
+
+    stack = [catalog.technology_for(tag) for tag in episode.stack]
+    stack_slugs = [entry.slug for entry in stack]
+    for entry in stack:
+        doc.add_node(_technology_node(entry, hosts_a_company=True))
+        doc.add_relationship(Relationship("USES", "Company", company_key, "Technology", entry.slug, {"episode": key}))
+        if entry.hosting:
+            doc.add_relationship(
+                Relationship("HOSTED_ON", "Company", company_key, "Technology", entry.slug, {"episode": key, "source": "stack"})
+            )
+    for slug in hosting_from_description(episode.description, catalog, stack_slugs):
+        if slug not in stack_slugs:
+            doc.add_node(_technology_node(catalog.resolve(slug), hosts_a_company=True))
+            doc.add_relationship(
+                Relationship("HOSTED_ON", "Company", company_key, "Technology", slug, {"episode": key, "source": "description"})
+            )
+
+    for topic, topic_key in zip(episode.topics, _topic_keys(key, episode.topics)):
+        doc.add_node(Node("Topic", topic_key, {"offset_s": topic.offset_s, "text": topic.text, "episode": key}))
+        doc.add_relationship(Relationship("HAS_TOPIC", "Episode", key, "Topic", topic_key))
+        for slug in catalog.mentions(topic.text, stack_slugs):
+            doc.add_node(_technology_node(catalog.resolve(slug)))
+            doc.add_relationship(Relationship("MENTIONS", "Topic", topic_key, "Technology", slug))
+
+    for reference in episode.references:
+        doc.add_node(Node("Link", reference.url, {"domain": domain_of(reference.url), "note": reference.note}))
+        doc.add_relationship(Relationship("REFERENCES", "Episode", key, "Link", reference.url))
+
+    for url in episode.libraries:
+        library = library_from_url(url)
+        doc.add_node(Node("Library", library.id, {"name": library.name, "url": library.url}))
+        doc.add_relationship(Relationship("USES_LIBRARY", "Company", company_key, "Library", library.id, {"episode": key}))
+    return doc

@@ -1,0 +1,111 @@
+"""Loading the bundled listing into each backend: counts worked out by hand from the listing."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import LISTING
+from loaders.listing import ListingError
+from loaders.pipeline import LoadError, load_listings
+
+STACK_TAGS = set(
+    "acm angularjs ansible apollo appsignal aurora aws bigquery bitbucket-pipelines bootstrap braintree caprover "
+    "centos circle-ci cloudflare cloudfront cloudwatch datadog digitalocean docker dotnet-core ecs eks elasticache "
+    "elasticsearch elixir express fargate flask gcp github-actions gitlab-ci golang graphql influxdb jenkins koa "
+    "kubernetes lambda laravel lets-encrypt logflare mailgun mongodb mysql new-relic nextjs nginx node open-source "
+    "phoenix php pingdom postgres postmark prisma python rails rds react redis route53 ruby s3 sendgrid sentry "
+    "serverless ses slack sns stimulusjs stripe terraform turbolinks ubuntu victorops webpack websockets wistia "
+    "zapier zope".split()
+)
+
+# Summed by hand over the ten episodes: stack sizes 23+16+16+15+17+17+9+17+20+13, topics
+# 50+40+51+58+50+44+38+77+90+64, references 10+11+6+6+6+9+4+15+10+13 (83 distinct URLs),
+# libraries 3+2+1+3+2+11+1+5+0+1 (28 distinct; ex_aws twice).
+EXPECTED_NODES = {"Podcast": 1, "Episode": 10, "Person": 11, "Company": 10, "Topic": 562, "Link": 83, "Library": 28,
+                  "HostingProvider": 3}
+EXPECTED_RELATIONSHIPS = {"HAS_EPISODE": 10, "HOSTS": 1, "APPEARED_ON": 10, "WORKS_ON": 10, "FEATURES": 10,
+                          "USES": 163, "HOSTED_ON": 11, "HAS_TOPIC": 562, "REFERENCES": 90, "USES_LIBRARY": 29}
+
+
+def _check_counts(counts):
+    for label, n in EXPECTED_NODES.items():
+        assert counts["nodes"][label] == n, label
+    for rel_type, n in EXPECTED_RELATIONSHIPS.items():
+        assert counts["relationships"][rel_type] == n, rel_type
+
+
+def test_load_counts(store):
+    report = load_listings([LISTING], store)
+    assert report.episodes == 10
+    counts = store.counts()
+    _check_counts(counts)
+    technologies = {row["id"] for row in store.run("MATCH (t:Technology) RETURN t.id AS id")}
+    assert STACK_TAGS <= technologies
+    hosts = store.run("MATCH (h:HostingProvider) RETURN h.id AS id, h.name AS name ORDER BY id")
+    assert [(row["id"], row["name"]) for row in hosts] == [
+        ("aws", "AWS"), ("digitalocean", "DigitalOcean"), ("gcp", "Google Cloud")
+    ]
+    assert report.added()["nodes"]["Episode"] == 10
+
+
+def test_loading_twice_changes_nothing(store):
+    load_listings([LISTING], store)
+    first = store.counts()
+    report = load_listings([LISTING], store)
+    assert store.counts() == first
+    assert report.added() == {"nodes": {}, "relationships": {}}
+    _check_counts(first)
+
+
+def test_interrupted_load_rerun_gives_the_same_graph(store, tmp_path):
+    text = LISTING.read_text(encoding="utf-8")
+    cut = text.index("Jan 13, 2020 •")  # the first four episodes, as if the load had stopped there
+    partial = tmp_path / "partial.txt"
+    partial.write_text(text[:cut], encoding="utf-8")
+    load_listings([partial], store)
+    assert store.counts()["nodes"]["Episode"] == 4
+    load_listings([LISTING], store)
+    _check_counts(store.counts())
+
+
+# The bundled listing has 1,140 lines (the last without a newline); the bad episode starts at 1141.
+@pytest.mark.parametrize(
+    "bad, message, line",
+    [
+        ("Feb 3, 2020 • 47min\nTopics Include\n1:05 – x\n", "no title", 1141),
+        ("Feb 31, 2020 • 47min\nTitle\nText\n", "bad date", 1141),
+        ("Feb 3, 2020 • 47min\nTitle\nText\nTopics Include\n1:7x – x\n", "bad timestamp '1:7x'", 1145),
+        ("Feb 3, 2020 • 47min\nA Truncated Episode\n", "truncated", 1142),
+    ],
+)
+def test_invalid_listing_writes_nothing(store, tmp_path, bad, message, line):
+    load_listings([LISTING], store)
+    before = store.counts()
+    path = tmp_path / "bad.txt"
+    path.write_text(LISTING.read_text(encoding="utf-8") + "\n" + bad, encoding="utf-8")
+    with pytest.raises(LoadError, match=message) as caught:
+        load_listings([path], store)
+    assert str(caught.value).startswith(f"{path}:{line}: ")
+    assert store.counts() == before
+
+
+@pytest.mark.parametrize("content", [b"", b"\x7fELF\x02\x01\x01\x00\x00\x00", "Caf\xe9 au lait\n".encode("latin-1")])
+def test_unreadable_files_write_nothing(store, tmp_path, content):
+    path = tmp_path / "junk.txt"
+    path.write_bytes(content)
+    with pytest.raises(ListingError, match="junk.txt"):
+        load_listings([LISTING, path], store)
+    assert store.counts() == {"nodes": {}, "relationships": {}}
+
+
+def test_skip_invalid_loads_the_rest(store, tmp_path):
+    # ScrollKeeper's episode (line 323) loses its title to a section heading.
+    text = LISTING.read_text(encoding="utf-8").replace("55min\nScrollKeeper", "55min\nTopics Include\nScrollKeeper")
+    path = tmp_path / "one-bad.txt"
+    path.write_text(text, encoding="utf-8")
+    report = load_listings([path], store, skip_invalid=True)
+    assert report.episodes == 9
+    assert [e.line for e in report.skipped] == [323]
+    assert store.counts()["nodes"]["Episode"] == 9
+    titles = {row["t"] for row in store.run("MATCH (e:Episode) RETURN e.title AS t")}
+    assert "ScrollKeeper Is a Collaboration Tool for Researchers" not in titles
