@@ -1,0 +1,51 @@
+"""Find the node a user means by a name: display name, slug or alias, any case.
+
+>>> resolve_technology(store, "PostgreSQL")     # doctest: +SKIP
+'postgres'
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from graph.store import GraphStore
+from loaders.catalog import Catalog
+from loaders.slug import slugify
+
+
+class UnknownName(LookupError):
+    """No node has that name; ``suggestions`` holds the closest names the store does have."""
+
+    def __init__(self, kind: str, name: str, suggestions: list[str]):
+        self.kind, self.name, self.suggestions = kind, name, suggestions
+        hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+        super().__init__(f"no {kind} named {name!r} in the store{hint}")
+
+
+def _resolve(store: GraphStore, label: str, kind: str, name: str, candidates: list[str]) -> str:
+    rows = store.run(
+        f"MATCH (n:{label}) WHERE n.id IN $candidates OR toLower(n.name) = $lowered RETURN n.id AS id ORDER BY id",
+        {"candidates": candidates, "lowered": name.strip().lower()},
+    )
+    if rows:
+        by_id = {row["id"] for row in rows}
+        return next((c for c in candidates if c in by_id), rows[0]["id"])
+    known = store.run(f"MATCH (n:{label}) RETURN n.id AS id, n.name AS name")
+    names = {str(row["name"]): row["id"] for row in known if row["name"]}
+    names.update({row["id"]: row["id"] for row in known})
+    suggestions = difflib.get_close_matches(name, list(names), n=5, cutoff=0.6)
+    suggestions += difflib.get_close_matches(name.lower(), [n.lower() for n in names], n=5, cutoff=0.6)
+    raise UnknownName(kind, name, list(dict.fromkeys(s for s in suggestions))[:5])
+
+
+def resolve_technology(store: GraphStore, name: str, catalog: Catalog | None = None) -> str:
+    """The id of the Technology a user names, through the catalog's aliases."""
+    catalog = catalog or Catalog.default()
+    entry = catalog.resolve(name)
+    candidates = [c for c in (entry.slug if entry else None, slugify(name), name.strip().lower()) if c]
+    return _resolve(store, "Technology", "technology", name, list(dict.fromkeys(candidates)))
+
+
+def resolve_company(store: GraphStore, name: str) -> str:
+    """The id of the Company a user names (its name or slug, any case)."""
+    return _resolve(store, "Company", "company", name, [slugify(name)])

@@ -1,0 +1,32 @@
+"""What a company runs: its technologies grouped by category, hosting providers first.
+
+>>> company_stack(store, "GoRails")[:2]         # doctest: +SKIP
+[StackItem(category='hosting', technology='DigitalOcean', slug='digitalocean', hosting=True), ...]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.store import GraphStore
+from queries.names import resolve_company
+
+STACK = """
+MATCH (c:Company {id: $company})-[:USES]->(t:Technology)
+RETURN t.category AS category, t.name AS technology, t.id AS slug, 'HostingProvider' IN labels(t) AS hosting
+ORDER BY hosting DESC, category, technology
+"""
+
+
+@dataclass(frozen=True)
+class StackItem:
+    category: str
+    technology: str
+    slug: str
+    hosting: bool
+
+
+def company_stack(store: GraphStore, company: str) -> list[StackItem]:
+    """The stack of the company named ``company`` (name or slug, any case)."""
+    rows = store.run(STACK, {"company": resolve_company(store, company)})
+    return [StackItem(**row) for row in rows]

@@ -1,0 +1,35 @@
+"""Which companies use a technology, with the episode, its date and the guests.
+
+>>> [u.company for u in who_uses(store, "elixir")]   # doctest: +SKIP
+['Smart Music', 'ScrollKeeper', 'Remote.com', 'Logflare']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.store import GraphStore
+from queries.names import resolve_technology
+
+WHO_USES = """
+MATCH (c:Company)-[:USES]->(t:Technology {id: $technology})
+MATCH (e:Episode)-[:FEATURES]->(c)
+OPTIONAL MATCH (p:Person)-[:APPEARED_ON]->(e)
+WITH c, e, p ORDER BY p.name
+RETURN c.name AS company, e.title AS episode, e.date AS date, collect(p.name) AS guests
+ORDER BY date DESC, company
+"""
+
+
+@dataclass(frozen=True)
+class Usage:
+    company: str
+    episode: str
+    date: str
+    guests: list[str]
+
+
+def who_uses(store: GraphStore, technology: str) -> list[Usage]:
+    """Companies using ``technology`` (name, slug or alias), newest episode first."""
+    rows = store.run(WHO_USES, {"technology": resolve_technology(store, technology)})
+    return [Usage(**row) for row in rows]

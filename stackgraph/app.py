@@ -1,0 +1,101 @@
+"""What every command shares: the store it opens, output options, and error handling.
+
+Exit codes scripts can rely on:
+
+0 success · 1 invalid input (a listing, a query, a name) · 2 usage error ·
+3 the store cannot be opened or reached · 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import signal
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import click
+
+from graph import GraphStore, QueryError, StoreError, open_store
+from loaders.listing import ListingError
+from loaders.pipeline import LoadError
+from queries.names import UnknownName
+
+EXIT_INVALID = 1
+EXIT_STORE = 3
+EXIT_INTERRUPTED = 130
+
+
+@dataclass
+class App:
+    backend: str
+    store_path: str | None
+    uri: str | None
+    username: str | None
+    password: str | None
+    database: str | None
+    _store: GraphStore | None = field(default=None, repr=False)
+
+    @property
+    def store(self) -> GraphStore:
+        """The store, opened on first use and closed when the command ends."""
+        if self._store is None:
+            self._store = open_store(
+                self.backend,
+                path=self.store_path,
+                uri=self.uri,
+                username=self.username,
+                password=self.password,
+                database=self.database,
+            )
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def fail(message: str, code: int) -> None:
+    click.echo(f"stackgraph: error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the errors a user can cause into one line on stderr and a meaningful exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (ListingError, LoadError, QueryError, UnknownName) as error:
+            fail(str(error), EXIT_INVALID)
+        except StoreError as error:
+            fail(str(error), EXIT_STORE)
+        except KeyboardInterrupt:
+            fail("interrupted", EXIT_INTERRUPTED)
+
+    return wrapper
+
+
+def exit_cleanly_on_sigterm() -> None:
+    """A killed CLI still closes its store (and stops the embedded server) on the way out."""
+
+    def raise_exit(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, raise_exit)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, raise_exit)
+
+
+pass_app = click.make_pass_decorator(App)
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="table for people; json (an array of objects) or csv for pipes.",
+)

@@ -1,0 +1,61 @@
+"""The ``stackgraph`` command line: a thin layer over the Python API.
+
+Each command makes one call into loaders/ or queries/ and formats what comes
+back; JSON and tables go to stdout, messages to stderr.
+"""
+
+from __future__ import annotations
+
+import click
+
+from graph import BACKENDS
+from stackgraph.app import App, exit_cleanly_on_sigterm
+from stackgraph.commands import core, queries
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--backend",
+    type=click.Choice(BACKENDS),
+    default="falkordb",
+    show_default=True,
+    envvar="STACKGRAPH_BACKEND",
+    help="falkordb: the embedded store, nothing to install. neo4j: a Neo4j 5 server over Bolt. [env: STACKGRAPH_BACKEND]",
+)
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(file_okay=False),
+    envvar="STACKGRAPH_STORE",
+    help="Directory of the embedded store (default: your user data directory). [env: STACKGRAPH_STORE]",
+)
+@click.option("--uri", envvar="NEO4J_URI", help="Neo4j Bolt URI, e.g. bolt://localhost:7687. [env: NEO4J_URI]")
+@click.option("--username", envvar="NEO4J_USERNAME", help="Neo4j user. [env: NEO4J_USERNAME]")
+@click.option("--password", envvar="NEO4J_PASSWORD", help="Neo4j password. [env: NEO4J_PASSWORD]")
+@click.option("--database", envvar="NEO4J_DATABASE", help="Neo4j database name. [env: NEO4J_DATABASE]")
+@click.version_option(package_name="stackgraph")
+@click.pass_context
+def cli(ctx: click.Context, backend, store_path, uri, username, password, database) -> None:
+    """StackGraph: how real companies run their software in production, as a knowledge graph.
+
+    \b
+    Start with:
+      stackgraph load data/running-in-production.txt
+      stackgraph stats
+      stackgraph who-uses elixir
+      stackgraph stack GoRails
+      stackgraph cypher "MATCH (c:Company)-[:HOSTED_ON]->(h) RETURN h.name AS host, count(c) AS companies"
+    """
+    app = App(backend, store_path, uri, username, password, database)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+for module in (core, queries):
+    for command in module.COMMANDS:
+        cli.add_command(command)
+
+
+def main() -> None:
+    exit_cleanly_on_sigterm()
+    cli(prog_name="stackgraph")

@@ -1,0 +1,138 @@
+"""load, stats, cypher and catalog: getting data in and looking at it raw."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from loaders.catalog import Catalog
+from loaders.pipeline import CheckedListing, load_listings
+from stackgraph.app import App, format_option, handle_errors, pass_app
+from stackgraph.output import render
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--skip-invalid", is_flag=True, help="Load the valid episodes and report the invalid ones.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@pass_app
+@handle_errors
+def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool) -> None:
+    """Load podcast listing files into the store.
+
+    Every episode is checked first: by default nothing is written when any is
+    invalid (the error names the file and line). Loading the same listing
+    again changes nothing.
+
+    \b
+    Example:
+      stackgraph load data/running-in-production.txt
+    """
+    bar: Any = None
+
+    def on_checked(checked: CheckedListing) -> None:
+        nonlocal bar
+        for error in checked.invalid:
+            click.echo(f"skipped: {error}", err=True)
+        if not quiet:
+            bar = click.progressbar(length=checked.episodes, label="Loading episodes", file=click.get_text_stream("stderr"))
+            bar.__enter__()
+
+    try:
+        report = load_listings(
+            paths, app.store, skip_invalid=skip_invalid, on_checked=on_checked, progress=lambda n: bar and bar.update(n)
+        )
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    added = report.added()
+    summary = ", ".join(f"{n:+d} {name}" for name, n in {**added["nodes"], **added["relationships"]}.items())
+    click.echo(
+        f"Loaded {report.episodes} episode(s) from {report.files} file(s) into {app.store.describe()}"
+        + (f", skipped {len(report.skipped)} invalid" if report.skipped else "")
+        + f": {summary or 'nothing new'}",
+        err=True,
+    )
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@pass_app
+@handle_errors
+def stats(app: App, fmt: str) -> None:
+    """Count nodes per label and relationships per type.
+
+    \b
+    Example:
+      stackgraph stats --format json
+    """
+    counts = app.store.counts()
+    if fmt == "json":
+        click.echo(json.dumps(counts, indent=2))
+        return
+    rows = [{"kind": "node", "name": k, "count": v} for k, v in counts["nodes"].items()]
+    rows += [{"kind": "relationship", "name": k, "count": v} for k, v in counts["relationships"].items()]
+    click.echo(render(rows, "table", ["kind", "name", "count"]))
+
+
+def _parse_param(text: str) -> tuple[str, Any]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise click.BadParameter(f"{text!r} is not name=value", param_hint="--param")
+    try:
+        return name.strip(), json.loads(value)
+    except json.JSONDecodeError:
+        return name.strip(), value
+
+
+@click.command()
+@click.argument("query")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A query parameter ($NAME). VALUE is read as JSON when it parses (5, true, [1,2]), else as text.")
+@format_option
+@click.option("--write", is_flag=True, help="Allow the query to change the graph (read-only without it).")
+@pass_app
+@handle_errors
+def cypher(app: App, query: str, params: tuple[str, ...], fmt: str, write: bool) -> None:
+    """Run a Cypher query; read-only unless --write.
+
+    Pass user values as parameters, not pasted into the query text.
+
+    \b
+    Examples:
+      stackgraph cypher "MATCH (t:Technology {id: \\$id})<-[:USES]-(c) RETURN c.name AS company" -p id=elixir
+      stackgraph cypher "MATCH (e:Episode) RETURN e.title AS title, e.date AS date" --format csv
+    """
+    parameters = dict(_parse_param(p) for p in params)
+    click.echo(render(app.store.run(query, parameters, write=write), fmt))
+
+
+@click.command()
+@click.option("--unknown", is_flag=True, help="List the technologies in the store that the catalog does not know.")
+@format_option
+@pass_app
+@handle_errors
+def catalog(app: App, unknown: bool, fmt: str) -> None:
+    """Show the technology catalog, or (--unknown) the store's slugs it lacks.
+
+    \b
+    Examples:
+      stackgraph catalog --format csv
+      stackgraph catalog --unknown
+    """
+    known = Catalog.default()
+    if unknown:
+        rows = app.store.run("MATCH (t:Technology) RETURN t.id AS slug, t.name AS name ORDER BY slug")
+        missing = set(known.unknown(row["slug"] for row in rows))
+        click.echo(render([row for row in rows if row["slug"] in missing], fmt, ["slug", "name"]))
+        return
+    rows = [
+        {"slug": e.slug, "name": e.name, "category": e.category, "hosting": e.hosting, "aliases": list(e.aliases)}
+        for e in known.entries
+    ]
+    click.echo(render(rows, fmt))
+
+
+COMMANDS = [load, stats, cypher, catalog]
