@@ -6,11 +6,14 @@ back; JSON and tables go to stdout, messages to stderr.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import click
 
+import stackgraph.commands
 from graph import BACKENDS
 from stackgraph.app import App, exit_cleanly_on_sigterm
-from stackgraph.commands import core, queries
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -51,7 +54,9 @@ def cli(ctx: click.Context, backend, store_path, uri, username, password, databa
     ctx.call_on_close(app.close)
 
 
-for module in (core, queries):
+# Each module in stackgraph/commands/ lists its click commands in COMMANDS.
+for module_info in pkgutil.iter_modules(stackgraph.commands.__path__):
+    module = importlib.import_module(f"stackgraph.commands.{module_info.name}")
     for command in module.COMMANDS:
         cli.add_command(command)
 
