@@ -68,6 +68,8 @@ public final class Neo4jTestServer {
                         BoltConnector.listen_address, new SocketAddress(HOST, port),
                         BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED,
                         GraphDatabaseSettings.auth_enabled, true,
+                        // Tests try wrong passwords on purpose; no lock-out of user neo4j after them.
+                        GraphDatabaseSettings.auth_max_failed_attempts, 0,
                         GraphDatabaseSettings.pagecache_memory, 64L * 1024 * 1024,
                         GraphDatabaseSettings.udc_enabled, false,
                         // Netty's graceful Bolt shutdown waits ~10 s by default; a test server need not.

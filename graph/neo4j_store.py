@@ -1,0 +1,219 @@
+"""The scale store: a Neo4j 5 server over Bolt, with the official ``neo4j`` driver.
+
+>>> from graph.neo4j_store import Neo4jStore                          # doctest: +SKIP
+>>> with Neo4jStore("bolt://127.0.0.1:7687", "neo4j", "secret-pw") as store:  # doctest: +SKIP
+...     store.run("CREATE (:Person {id: $id})", {"id": "ada"}, write=True)
+...     store.run("MATCH (p:Person) RETURN p")
+[]
+[{'p': {'_labels': ['Person'], 'id': 'ada'}}]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, Iterable
+
+import neo4j
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.graph import Node, Path, Relationship
+from neo4j.time import Date, DateTime, Duration, Time
+
+from graph.errors import QueryError, StoreError, StoreUnavailable
+from graph.schema import EXTRA_LABELS, NODE_KEYS
+from graph.store import GraphStore, Row
+from graph.writer import UpsertStatement
+
+CONNECTION_TIMEOUT_S = 5.0
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+READ_ONLY_CODE = "Neo.ClientError.Statement.AccessMode"
+DATABASE_NOT_FOUND_CODE = "Neo.ClientError.Database.DatabaseNotFound"
+
+
+def plain(value: Any) -> Any:
+    """A value from a Neo4j record as plain Python, the same shape the FalkorDB store returns.
+
+    Nodes become ``{"_labels": [...sorted], **properties}``, relationships
+    ``{"_type": ..., **properties}``, paths a list alternating the two, and
+    temporal values ISO 8601 strings.
+
+    >>> from neo4j.time import Date
+    >>> plain({"when": [Date(2024, 5, 1)], "n": 1})
+    {'when': ['2024-05-01'], 'n': 1}
+    """
+    if isinstance(value, Node):
+        return {"_labels": sorted(value.labels), **{k: plain(v) for k, v in value.items()}}
+    if isinstance(value, Relationship):
+        return {"_type": value.type, **{k: plain(v) for k, v in value.items()}}
+    if isinstance(value, Path):
+        items: list[Any] = [plain(value.start_node)]
+        for relationship, node in zip(value.relationships, value.nodes[1:]):
+            items += [plain(relationship), plain(node)]
+        return items
+    if isinstance(value, (Date, DateTime, Time, Duration)):
+        return value.iso_format()
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _server_message(error: Neo4jError) -> str:
+    """The server's message, first line only: later lines repeat the query with a caret."""
+    message = (error.message or str(error)).strip()
+    return _one_line(message.splitlines()[0]) if message else error.code or type(error).__name__
+
+
+def _connection_cause(error: BaseException) -> str:
+    """Why a connection failed, from the OS error underneath the driver's wrapping."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(seen, TimeoutError):
+            return f"no answer within {CONNECTION_TIMEOUT_S:g} s"
+        if isinstance(seen, OSError) and seen.strerror:
+            return seen.strerror.lower()
+        seen = seen.__cause__ or seen.__context__
+    lines = str(error).strip().splitlines()
+    return _one_line(lines[-1]) if lines else type(error).__name__
+
+
+def _send(tx: neo4j.ManagedTransaction, query: str, params: Mapping[str, Any] | None) -> neo4j.Result:
+    """``tx.run``, with a parameter the driver cannot encode (a set, an int past 64 bits) as a QueryError."""
+    try:
+        return tx.run(query, params or {})
+    except (TypeError, ValueError, OverflowError) as error:
+        raise QueryError(f"a parameter cannot be sent to Neo4j: {_one_line(str(error))}") from None
+
+
+class Neo4jStore(GraphStore):
+    """The StackGraph graph in a Neo4j 5 database, reached over Bolt.
+
+    Construction connects and checks the credentials, so a store that exists
+    is usable; a server that cannot be reached raises
+    :class:`graph.errors.StoreUnavailable` within a few seconds.
+
+    >>> store = Neo4jStore("bolt://127.0.0.1:7687", "neo4j", "secret-pw")   # doctest: +SKIP
+    >>> store.describe()                                                      # doctest: +SKIP
+    'bolt://127.0.0.1:7687'
+    >>> store.close()                                                         # doctest: +SKIP
+    """
+
+    backend = "neo4j"
+
+    def __init__(self, uri: str, username: str, password: str, database: str | None = None) -> None:
+        self._uri = uri
+        self._database = database
+        scheme = uri.partition("://")[0] if "://" in uri else ""
+        if scheme not in BOLT_SCHEMES:
+            raise StoreError(f"cannot use Neo4j URI {uri!r}: it must start with one of {', '.join(BOLT_SCHEMES)}://")
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                uri, auth=(username, password), connection_timeout=CONNECTION_TIMEOUT_S
+            )
+        except (DriverError, ValueError) as error:
+            raise StoreError(f"cannot use Neo4j URI {uri!r}: {_one_line(str(error))}") from None
+        try:
+            self._driver.verify_connectivity()
+            if database is not None:
+                self.run("RETURN 1")
+        except AuthError:
+            self._driver.close()
+            raise StoreUnavailable(f"Neo4j at {uri}: authentication failed for user {username!r}") from None
+        except Neo4jError as error:  # e.g. too many failed logins in a row
+            self._driver.close()
+            raise StoreUnavailable(f"Neo4j at {uri}: {_server_message(error)}") from None
+        except (ServiceUnavailable, SessionExpired, OSError) as error:
+            self._driver.close()
+            raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {_connection_cause(error)}") from None
+        except BaseException:
+            self._driver.close()
+            raise
+
+    def describe(self) -> str:
+        """The URI, and the database when one was named: ``bolt://host:7687 (database movies)``."""
+        return self._uri if self._database is None else f"{self._uri} (database {self._database})"
+
+    def run(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[Row]:
+        """Run one statement in a read transaction, or a write one with ``write=True``.
+
+        >>> store.run("RETURN $x + 1 AS y", {"x": 1})      # doctest: +SKIP
+        [{'y': 2}]
+        >>> store.run("CREATE (:Person {id: 'x'})")        # doctest: +SKIP
+        Traceback (most recent call last):
+        graph.errors.QueryError: read-only run refused a write (Writing in read access mode not allowed. ...
+        """
+
+        def work(tx: neo4j.ManagedTransaction) -> list[Row]:
+            return [{key: plain(value) for key, value in record.items()} for record in _send(tx, query, params)]
+
+        access = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
+        with self._translated_errors(), self._session(access) as session:
+            return session.execute_write(work) if write else session.execute_read(work)
+
+    def run_in_transaction(self, statements: Iterable[UpsertStatement]) -> None:
+        """Run every statement in one write transaction: all of them commit, or none.
+
+        One transaction keeps an upsert all-or-nothing and lets the driver
+        retry the whole of it on transient errors (deadlocks between
+        concurrent loads, a leader switch). Its size is bounded by the
+        server's transaction memory; a load too large for that should be
+        split into several documents by the caller.
+        """
+        statements = list(statements)
+        if not statements:
+            return
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            for statement in statements:
+                _send(tx, statement.query, statement.params).consume()
+
+        with self._translated_errors(), self._session(neo4j.WRITE_ACCESS) as session:
+            session.execute_write(work)
+
+    def ensure_schema(self) -> None:
+        """A unique constraint on every label's key, a range index on each secondary label's id.
+
+        Named ``<label>_<key>_unique`` and ``<label>_id``, created IF NOT
+        EXISTS, so running it again changes nothing.
+        """
+        for label, key in NODE_KEYS.items():
+            self.run(
+                f"CREATE CONSTRAINT {label.lower()}_{key}_unique IF NOT EXISTS "
+                f"FOR (n:{label}) REQUIRE n.{key} IS UNIQUE",
+                write=True,
+            )
+        for label, primary in EXTRA_LABELS.items():
+            key = NODE_KEYS[primary]
+            self.run(f"CREATE INDEX {label.lower()}_{key} IF NOT EXISTS FOR (n:{label}) ON (n.{key})", write=True)
+
+    def close(self) -> None:
+        """Close the driver and its connections. Idempotent."""
+        self._driver.close()
+
+    # -- internals -------------------------------------------------------------
+
+    def _session(self, access: str) -> neo4j.Session:
+        return self._driver.session(database=self._database, default_access_mode=access)
+
+    @contextmanager
+    def _translated_errors(self) -> Iterator[None]:
+        """Driver and server errors as the store's one-line errors."""
+        try:
+            yield
+        except AuthError:
+            raise
+        except Neo4jError as error:
+            if error.code == READ_ONLY_CODE:
+                raise QueryError(f"read-only run refused a write ({_server_message(error)}); pass write=True") from None
+            if error.code == DATABASE_NOT_FOUND_CODE:
+                raise StoreUnavailable(f"Neo4j at {self.describe()}: {_server_message(error)}") from None
+            raise QueryError(_server_message(error)) from None
+        except (ServiceUnavailable, SessionExpired) as error:
+            raise StoreUnavailable(f"lost Neo4j at {self.describe()}: {_connection_cause(error)}") from None
