@@ -1,0 +1,105 @@
+"""export, analyze and sparql: the graph in open formats and what networkx and SPARQL say about it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from stackgraph.app import EXIT_INVALID, App, fail, handle_errors, pass_app
+from stackgraph.output import render
+from visualizations.networkx_export import EXPORT_FORMATS, export_text, store_graph, technology_analysis
+from visualizations.rdf_export import RDF_FORMATS, export_rdf, guess_format, networkx_to_rdf, sparql_rows
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        click.echo(f"Wrote {output}", err=True)
+    else:
+        click.echo(text.rstrip("\n"))
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS) + list(RDF_FORMATS)), required=True,
+              help="graphml, gexf, json (networkx node-link), or RDF: turtle, jsonld, nt.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@pass_app
+@handle_errors
+def export(app: App, fmt: str, output: str | None) -> None:
+    """Export the whole graph as GraphML, GEXF, node-link JSON or RDF.
+
+    GraphML and GEXF hold list properties as JSON strings. RDF uses schema.org
+    (PodcastSeries, PodcastEpisode, Person, Organization, SoftwareApplication)
+    and https://stackgraph.dev/vocab# for the rest; node IRIs are
+    https://stackgraph.dev/id/<Label>/<key>.
+
+    \b
+    Examples:
+      stackgraph export --format graphml --output graph.graphml
+      stackgraph export --format turtle > graph.ttl
+    """
+    graph = store_graph(app.store)
+    text = export_text(graph, fmt) if fmt in EXPORT_FORMATS else export_rdf(networkx_to_rdf(graph), fmt)
+    _emit(text, output)
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--seed", type=int, default=42, show_default=True, help="Seed of the Louvain community search.")
+@pass_app
+@handle_errors
+def analyze(app: App, fmt: str, seed: int) -> None:
+    """Centrality and communities of technologies.
+
+    degree and betweenness: on the company-technology graph (a technology
+    used by many otherwise unrelated stacks scores high). community: Louvain
+    communities of the co-occurrence graph (weight = companies using both),
+    numbered largest first; the stack families such as Elixir/Phoenix.
+
+    \b
+    Examples:
+      stackgraph analyze
+      stackgraph analyze --format json
+    """
+    rows = technology_analysis(store_graph(app.store), seed=seed)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    click.echo(render(rows, "table", ["technology", "category", "companies", "degree", "betweenness", "community"]))
+
+
+@click.command()
+@click.argument("query")
+@click.option("--data", "data_path", type=click.Path(exists=True, dir_okay=False), required=True,
+              help="An RDF file from `stackgraph export` (format from the extension: .ttl, .jsonld, .nt).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@handle_errors
+def sparql(query: str, data_path: str, fmt: str) -> None:
+    """Run a SPARQL SELECT (or ASK) over an RDF export; no store needed.
+
+    Prefixes schema: (https://schema.org/) and sg: (https://stackgraph.dev/vocab#) are predefined.
+
+    \b
+    Example:
+      stackgraph export --format turtle -o graph.ttl
+      stackgraph sparql "SELECT ?name WHERE { ?c a schema:Organization ; sg:uses/schema:name 'Elixir' ; schema:name ?name }" --data graph.ttl
+    """
+    from rdflib import Graph
+
+    graph = Graph()
+    try:
+        graph.parse(data_path, format=guess_format(data_path))
+    except Exception as error:  # rdflib raises many parser-specific types
+        fail(f"{data_path}: cannot read as RDF: {error}", EXIT_INVALID)
+    graph.bind("schema", "https://schema.org/")
+    graph.bind("sg", "https://stackgraph.dev/vocab#")
+    try:
+        rows = sparql_rows(graph, query)
+    except Exception as error:  # pyparsing and rdflib errors
+        fail(f"bad SPARQL query: {str(error).splitlines()[0] if str(error) else type(error).__name__}", EXIT_INVALID)
+    click.echo(render(rows, fmt))
+
+
+COMMANDS = [export, analyze, sparql]

@@ -1,0 +1,226 @@
+"""The store as networkx graphs, and the open formats networkx writes.
+
+``store_graph`` reads every node and relationship into a MultiDiGraph: node keys
+are ``"<Label>:<key>"`` (``"Technology:postgres"``), node attributes are
+``label`` (the primary label), ``labels`` (all of them) and the node's
+properties; edges are keyed by relationship type and carry ``type`` and the
+relationship's properties.
+
+Two derived graphs answer "which technologies go together":
+``cooccurrence_graph`` (technologies, edge weight = companies using both) and
+``similar_companies_graph`` (companies, edge weight = Jaccard of their stacks).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from itertools import combinations
+from typing import Any
+
+import networkx as nx
+
+from graph import GraphStore
+from graph.schema import EXTRA_LABELS, NODE_KEYS
+
+EXPORT_FORMATS = ("graphml", "gexf", "json")
+
+
+def primary_label(labels: list[str]) -> str:
+    """The schema label of a node: Technology for a Technology that is also a HostingProvider."""
+    for label in labels:
+        if label in NODE_KEYS:
+            return label
+    for label in labels:
+        if label in EXTRA_LABELS:
+            return EXTRA_LABELS[label]
+    return labels[0] if labels else "Node"
+
+
+def node_key(label: str, key: Any) -> str:
+    return f"{label}:{key}"
+
+
+def _key_of(props: dict[str, Any], label: str) -> Any:
+    return props.get(NODE_KEYS.get(label, "id"))
+
+
+def store_graph(store: GraphStore) -> nx.MultiDiGraph:
+    """Every node and relationship of the store, with all their properties."""
+    graph = nx.MultiDiGraph()
+    for row in store.run("MATCH (n) RETURN n"):
+        node = dict(row["n"])
+        labels = sorted(node.pop("_labels"))
+        label = primary_label(labels)
+        graph.add_node(node_key(label, _key_of(node, label)), label=label, labels=labels, **node)
+    query = (
+        "MATCH (a)-[r]->(b) RETURN labels(a) AS a_labels, a.id AS a_id, a.url AS a_url, r, "
+        "labels(b) AS b_labels, b.id AS b_id, b.url AS b_url"
+    )
+    for row in store.run(query):
+        ends = []
+        for side in ("a", "b"):
+            label = primary_label(row[f"{side}_labels"])
+            key = row[f"{side}_url"] if NODE_KEYS.get(label) == "url" else row[f"{side}_id"]
+            ends.append(node_key(label, key))
+        props = dict(row["r"])
+        rel_type = props.pop("_type")
+        graph.add_edge(ends[0], ends[1], key=rel_type, type=rel_type, **props)
+    return graph
+
+
+def ego_graph(graph: nx.MultiDiGraph, center: str, depth: int = 1) -> nx.MultiDiGraph:
+    """The nodes within ``depth`` hops of ``center`` (either direction), and every edge among them."""
+    return nx.ego_graph(graph, center, radius=depth, undirected=True).copy()
+
+
+def find_node(graph: nx.MultiDiGraph, name: str) -> str | None:
+    """A node key from a key (``Technology:postgres``), a natural key (``postgres``) or a name, in any case.
+
+    Companies and technologies win over other labels when a name is ambiguous.
+    """
+    if name in graph:
+        return name
+    wanted = name.strip().casefold()
+    preference = ["Company", "Technology", "Person", "Episode", "Library", "Podcast", "Link", "Topic"]
+    matches = []
+    for key, data in graph.nodes(data=True):
+        label = data.get("label", "")
+        candidates = [key.partition(":")[2], data.get("name"), data.get("title")]
+        if any(isinstance(c, str) and c.casefold() == wanted for c in candidates):
+            matches.append((preference.index(label) if label in preference else len(preference), key))
+    return min(matches)[1] if matches else None
+
+
+def company_stacks(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
+    """Company node key -> the technology node keys it USES."""
+    stacks: dict[str, set[str]] = {
+        key: set() for key, data in graph.nodes(data=True) if data.get("label") == "Company"
+    }
+    for source, target, rel_type in graph.edges(keys=True):
+        if rel_type == "USES" and source in stacks:
+            stacks[source].add(target)
+    return stacks
+
+
+def cooccurrence_graph(graph: nx.MultiDiGraph, min_count: int = 1) -> nx.Graph:
+    """Technologies as nodes; an edge where at least ``min_count`` companies use both (weight = that count).
+
+    Technologies without such an edge are left out.
+    """
+    weights: dict[tuple[str, str], int] = {}
+    for stack in company_stacks(graph).values():
+        for pair in combinations(sorted(stack), 2):
+            weights[pair] = weights.get(pair, 0) + 1
+    result = nx.Graph()
+    for (a, b), weight in weights.items():
+        if weight >= min_count:
+            for key in (a, b):
+                result.add_node(key, **graph.nodes[key])
+            result.add_edge(a, b, weight=weight)
+    return result
+
+
+def similar_companies_graph(graph: nx.MultiDiGraph, min_shared: int = 1) -> nx.Graph:
+    """Companies as nodes; an edge where two stacks share at least ``min_shared`` technologies.
+
+    Edge attributes: ``weight`` (Jaccard of the two stacks) and ``shared`` (how many technologies).
+    Every company is a node, even one sharing nothing.
+    """
+    stacks = company_stacks(graph)
+    result = nx.Graph()
+    for key in stacks:
+        result.add_node(key, **graph.nodes[key])
+    for a, b in combinations(sorted(stacks), 2):
+        shared = stacks[a] & stacks[b]
+        if len(shared) >= min_shared and shared:
+            result.add_edge(a, b, weight=len(shared) / len(stacks[a] | stacks[b]), shared=len(shared))
+    return result
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, (list, tuple, dict, set)):
+        return json.dumps(sorted(value) if isinstance(value, set) else value, ensure_ascii=False)
+    return value
+
+
+def scalar_graph(graph: nx.Graph) -> nx.Graph:
+    """A copy whose attributes GraphML and GEXF can hold: lists become JSON strings, None is dropped."""
+    copy = graph.copy()
+    for _, data in copy.nodes(data=True):
+        for name in list(data):
+            if data[name] is None:
+                del data[name]
+            else:
+                data[name] = _scalar(data[name])
+    edges = copy.edges(keys=True, data=True) if copy.is_multigraph() else copy.edges(data=True)
+    for *_, data in edges:
+        for name in list(data):
+            if data[name] is None:
+                del data[name]
+            else:
+                data[name] = _scalar(data[name])
+    return copy
+
+
+def export_text(graph: nx.Graph, fmt: str) -> str:
+    """The graph as GraphML, GEXF or node-link JSON."""
+    if fmt == "json":
+        data = nx.node_link_data(graph, edges="links")
+        return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    flat = scalar_graph(graph)
+    buffer = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(flat, buffer, encoding="utf-8")
+    elif fmt == "gexf":
+        nx.write_gexf(flat, buffer, encoding="utf-8")
+    else:
+        raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
+    return buffer.getvalue().decode("utf-8")
+
+
+def technology_analysis(graph: nx.MultiDiGraph, seed: int = 42) -> list[dict[str, Any]]:
+    """Per technology: companies using it, degree and betweenness centrality, and its community.
+
+    Centralities are on the company-technology graph (USES and HOSTED_ON, undirected), so a
+    technology that bridges otherwise separate stacks scores high on betweenness. Communities are
+    Louvain communities (seeded, so deterministic) of the co-occurrence graph, weight = shared
+    companies; community 0 is the largest.
+    """
+    bipartite = nx.Graph()
+    for source, target, rel_type in graph.edges(keys=True):
+        if rel_type in ("USES", "HOSTED_ON"):
+            bipartite.add_edge(source, target)
+    degree = nx.degree_centrality(bipartite) if bipartite else {}
+    betweenness = nx.betweenness_centrality(bipartite) if bipartite else {}
+    cooccurrence = cooccurrence_graph(graph)
+    communities = nx.community.louvain_communities(cooccurrence, weight="weight", seed=seed) if cooccurrence else []
+    ordered = sorted((sorted(c) for c in communities), key=lambda c: (-len(c), c))
+    community_of = {key: index for index, members in enumerate(ordered) for key in members}
+    users: dict[str, int] = {}
+    for source, target, rel_type in graph.edges(keys=True):
+        if rel_type == "USES":
+            users[target] = users.get(target, 0) + 1
+    rows = []
+    for key, data in graph.nodes(data=True):
+        if data.get("label") != "Technology":
+            continue
+        rows.append({
+            "technology": key.partition(":")[2],
+            "name": data.get("name"),
+            "category": data.get("category"),
+            "companies": users.get(key, 0),
+            "degree": round(degree.get(key, 0.0), 4),
+            "betweenness": round(betweenness.get(key, 0.0), 4),
+            "community": community_of.get(key),
+        })
+    rows.sort(key=lambda r: (-r["betweenness"], -r["companies"], r["technology"]))
+    return rows
+
+
+def communities(graph: nx.MultiDiGraph, seed: int = 42) -> list[list[str]]:
+    """The technology communities (slugs), largest first, as technology_analysis numbers them."""
+    cooccurrence = cooccurrence_graph(graph)
+    found = nx.community.louvain_communities(cooccurrence, weight="weight", seed=seed) if cooccurrence else []
+    ordered = sorted((sorted(c) for c in found), key=lambda c: (-len(c), c))
+    return [[key.partition(":")[2] for key in members] for members in ordered]
