@@ -7,6 +7,8 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
+from typing import Callable
 
 from graph.store import GraphStore
 from loaders.catalog import Catalog
@@ -49,3 +51,60 @@ def resolve_technology(store: GraphStore, name: str, catalog: Catalog | None = N
 def resolve_company(store: GraphStore, name: str) -> str:
     """The id of the Company a user names (its name or slug, any case)."""
     return _resolve(store, "Company", "company", name, [slugify(name)])
+
+
+def resolve_person(store: GraphStore, name: str) -> str:
+    """The id of the Person a user names (their name or slug, any case)."""
+    return _resolve(store, "Person", "person", name, [slugify(name)])
+
+
+def resolve_episode(store: GraphStore, name: str) -> str:
+    """The id of the Episode a user names: its id, or its title in any case."""
+    rows = store.run(
+        "MATCH (e:Episode) WHERE e.id = $name OR toLower(e.title) = $lowered RETURN e.id AS id ORDER BY id",
+        {"name": name.strip(), "lowered": name.strip().lower()},
+    )
+    if rows:
+        return rows[0]["id"]
+    known = [row["title"] for row in store.run("MATCH (e:Episode) RETURN e.title AS title") if row["title"]]
+    lowered = {title.lower(): title for title in known}
+    close = difflib.get_close_matches(name.strip().lower(), list(lowered), n=5, cutoff=0.5)
+    raise UnknownName("episode", name, [lowered[c] for c in close])
+
+
+# The kinds a user may name, in the order a bare name is tried; the label is ours, never the user's.
+KINDS: dict[str, tuple[str, Callable[[GraphStore, str], str]]] = {
+    "company": ("Company", resolve_company),
+    "technology": ("Technology", lambda store, name: resolve_technology(store, name)),
+    "person": ("Person", resolve_person),
+    "episode": ("Episode", resolve_episode),
+}
+
+
+@dataclass(frozen=True)
+class Entity:
+    kind: str
+    label: str
+    id: str
+
+
+def resolve_entity(store: GraphStore, name: str) -> Entity:
+    """A company, technology, person or episode, tried in that order.
+
+    Prefix the kind to choose when two kinds share a name: ``technology:logflare``.
+
+    >>> resolve_entity(store, "technology:Logflare")   # doctest: +SKIP
+    Entity(kind='technology', label='Technology', id='logflare')
+    """
+    kind, sep, rest = name.partition(":")
+    if sep and kind.strip().lower() in KINDS:
+        kind = kind.strip().lower()
+        label, resolve = KINDS[kind]
+        return Entity(kind, label, resolve(store, rest))
+    suggestions: list[str] = []
+    for kind, (label, resolve) in KINDS.items():
+        try:
+            return Entity(kind, label, resolve(store, name))
+        except UnknownName as unknown:
+            suggestions += unknown.suggestions
+    raise UnknownName("company, technology, person or episode", name, list(dict.fromkeys(suggestions))[:5])

@@ -1,0 +1,121 @@
+"""Technologies used together: association measures over the companies' stacks.
+
+For technologies A and B over N companies, with n(A), n(B) the companies using
+each and n(AB) those using both: support = n(AB)/N, confidence = P(B|A) =
+n(AB)/n(A), lift = n(AB)·N / (n(A)·n(B)), Jaccard = n(AB) / (n(A)+n(B)-n(AB)).
+Cypher returns the counts; the ratios are computed here.
+
+>>> [(c.technology, c.shared) for c in cooccurring(store, "elixir", limit=2)]   # doctest: +SKIP
+[('Phoenix', 4), ('PostgreSQL', 4)]
+>>> cooccurring_pairs(store, min_count=3, limit=1)                              # doctest: +SKIP
+[Pair(a='DigitalOcean', b='Ubuntu', shared=3, ..., lift=3.33...)]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.store import GraphStore
+from queries.names import resolve_technology
+from queries.profiles import take
+
+TOTAL = "MATCH (c:Company) RETURN count(c) AS companies"
+
+USERS = """
+MATCH (c:Company)-[:USES]->(t:Technology)
+RETURN t.id AS id, count(DISTINCT c) AS companies
+"""
+
+WITH_ONE = """
+MATCH (a:Technology {id: $technology})<-[:USES]-(c:Company)-[:USES]->(b:Technology)
+WHERE b.id <> a.id AND ($category IS NULL OR b.category = $category)
+RETURN b.id AS id, b.name AS name, b.category AS category, count(DISTINCT c) AS shared
+"""
+
+ALL_PAIRS = """
+MATCH (a:Technology)<-[:USES]-(c:Company)-[:USES]->(b:Technology)
+WHERE a.id < b.id
+WITH a, b, count(DISTINCT c) AS shared
+WHERE shared >= $min_count
+RETURN a.id AS a_id, a.name AS a, b.id AS b_id, b.name AS b, shared
+"""
+
+
+@dataclass(frozen=True)
+class Cooccurrence:
+    technology: str
+    slug: str
+    category: str
+    shared: int
+    support: float
+    confidence: float
+    lift: float
+    jaccard: float
+
+
+@dataclass(frozen=True)
+class Pair:
+    a: str
+    b: str
+    a_slug: str
+    b_slug: str
+    shared: int
+    support: float
+    confidence: float  # P(b|a), a being the technology fewer companies use (or the first by name)
+    lift: float
+    jaccard: float
+
+
+def _measures(shared: int, n_a: int, n_b: int, total: int) -> tuple[float, float, float, float]:
+    return shared / total, shared / n_a, shared * total / (n_a * n_b), shared / (n_a + n_b - shared)
+
+
+def _counts(store: GraphStore) -> tuple[int, dict[str, int]]:
+    total = store.run(TOTAL)[0]["companies"]
+    return total, {row["id"]: row["companies"] for row in store.run(USERS)}
+
+
+def cooccurring(
+    store: GraphStore,
+    technology: str,
+    *,
+    category: str | None = None,
+    min_count: int = 1,
+    limit: int | None = None,
+) -> list[Cooccurrence]:
+    """Technologies used by the companies that use ``technology``.
+
+    Ordered by shared companies, then lift (both descending), then name.
+    ``category`` keeps one category; ``min_count`` drops technologies sharing
+    fewer companies; ``limit`` keeps the first rows (0 keeps none).
+    """
+    slug = resolve_technology(store, technology)
+    total, users = _counts(store)
+    rows = store.run(WITH_ONE, {"technology": slug, "category": category.lower() if category else None})
+    result = [
+        Cooccurrence(row["name"] or row["id"], row["id"], row["category"] or "other", row["shared"],
+                     *_measures(row["shared"], users[slug], users[row["id"]], total))
+        for row in rows
+        if row["shared"] >= min_count
+    ]
+    result.sort(key=lambda c: (-c.shared, -c.lift, c.technology.lower(), c.slug))
+    return take(result, limit)
+
+
+def cooccurring_pairs(store: GraphStore, *, min_count: int = 2, limit: int | None = None) -> list[Pair]:
+    """The strongest pairs in the whole graph by lift, among pairs sharing ``min_count`` companies or more.
+
+    Ordered by lift, then shared companies (both descending), then the names.
+    """
+    total, users = _counts(store)
+    result = []
+    for row in store.run(ALL_PAIRS, {"min_count": min_count}):
+        a, b = (row["a_id"], row["a"]), (row["b_id"], row["b"])
+        if (users[b[0]], b[1] or b[0]) < (users[a[0]], a[1] or a[0]):
+            a, b = b, a
+        result.append(
+            Pair(a[1] or a[0], b[1] or b[0], a[0], b[0], row["shared"],
+                 *_measures(row["shared"], users[a[0]], users[b[0]], total))
+        )
+    result.sort(key=lambda p: (-p.lift, -p.shared, p.a.lower(), p.b.lower()))
+    return take(result, limit)

@@ -1,0 +1,42 @@
+"""Where the companies using a technology run: hosting providers, counted.
+
+>>> [(h.provider, h.companies) for h in hosting(store, "elixir")]   # doctest: +SKIP
+[('AWS', 3), ('Google Cloud', 1)]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.store import GraphStore
+from queries.names import resolve_technology
+from queries.profiles import take
+
+HOSTING = """
+MATCH (c:Company)-[:USES]->(:Technology {id: $technology})
+WITH DISTINCT c
+MATCH (c)-[:HOSTED_ON]->(h:HostingProvider)
+RETURN h.id AS slug, h.name AS provider, collect(DISTINCT c.name) AS names
+"""
+
+
+@dataclass(frozen=True)
+class Hosting:
+    provider: str
+    slug: str
+    companies: int
+    company_names: list[str]
+
+
+def hosting(store: GraphStore, technology: str, *, limit: int | None = None) -> list[Hosting]:
+    """Hosting providers of the companies using ``technology``, most companies first, then by name.
+
+    A company on two providers counts under each.
+    """
+    rows = store.run(HOSTING, {"technology": resolve_technology(store, technology)})
+    result = [
+        Hosting(row["provider"] or row["slug"], row["slug"], len(row["names"]), sorted(row["names"], key=str.lower))
+        for row in rows
+    ]
+    result.sort(key=lambda h: (-h.companies, h.provider.lower(), h.slug))
+    return take(result, limit)

@@ -1,0 +1,52 @@
+"""Technologies a company might adopt: what its most similar companies use and it does not.
+
+The score of a technology is the sum of the similarities (Jaccard by default, or
+IDF cosine) of the ``neighbours`` most similar companies that use it.
+
+>>> [(r.technology, r.companies) for r in recommend(store, "ScrollKeeper", limit=1)]   # doctest: +SKIP
+[('Redis', ['Remote.com', ...])]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.store import GraphStore
+from queries.names import resolve_company
+from queries.profiles import Profiles, take
+from queries.similar import rank
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    technology: str
+    slug: str
+    category: str
+    score: float
+    companies: list[str]  # the neighbours that use it, most similar first
+
+
+def recommend(
+    store: GraphStore, company: str, *, neighbours: int = 3, by: str = "jaccard", limit: int | None = None
+) -> list[Recommendation]:
+    """Technologies the ``neighbours`` most similar companies use and ``company`` does not.
+
+    Ordered by score, then the number of companies behind it (both descending), then name.
+    """
+    slug = resolve_company(store, company)
+    profiles = Profiles.load(store)
+    stack = profiles.stacks[slug]
+    nearest = rank(profiles, stack, slug, by)[: max(neighbours, 0)]
+    scores: dict[str, float] = {}
+    behind: dict[str, list[str]] = {}
+    for neighbour in nearest:
+        weight = neighbour.jaccard if by == "jaccard" else neighbour.cosine
+        for technology in profiles.stacks[neighbour.slug] - stack:
+            scores[technology] = scores.get(technology, 0.0) + weight
+            behind.setdefault(technology, []).append(neighbour.company)
+    rows = [
+        Recommendation(profiles.technology_names.get(t, t), t, profiles.categories.get(t, "other"), score, behind[t])
+        for t, score in scores.items()
+    ]
+    rows.sort(key=lambda r: (-round(r.score, 12), -len(r.companies), r.technology.lower(), r.slug))
+    return take(rows, limit)
