@@ -1,23 +1,56 @@
-"""The questions people bring: who uses what, and what a company runs."""
+"""The questions people bring: who uses what, what goes together, who is alike, how things connect.
+
+Every command takes --format table|json|csv and --limit N (0 prints no rows, only
+the header in table/csv and [] in JSON). The logic lives in queries/; this module
+only formats.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any, Callable, Iterable
 
 import click
 
+from queries.cooccurring import cooccurring, cooccurring_pairs
+from queries.hosting import hosting
+from queries.path import path
+from queries.recommend import recommend
+from queries.related import related
+from queries.similar import RANKINGS, similar, similar_to_stack
 from queries.stack import company_stack
+from queries.timeline import timeline
+from queries.profiles import take
 from queries.who_uses import who_uses
 from stackgraph.app import App, format_option, handle_errors, pass_app
 from stackgraph.output import render
 
+limit_option = click.option(
+    "--limit", type=click.IntRange(min=0), default=None, help="Print at most N rows (0 prints none). [default: all]"
+)
+ranking_option = click.option(
+    "--by", type=click.Choice(RANKINGS), default="jaccard", show_default=True,
+    help="Rank by Jaccard of the technology sets or by IDF-weighted cosine.",
+)
 
-@click.command()
+
+def query_command(name: str | None = None) -> Callable[[Callable[..., Any]], click.Command]:
+    """A click command with the shared options: the store, --format, --limit and error handling."""
+
+    def decorate(function: Callable[..., Any]) -> click.Command:
+        return click.command(name)(format_option(limit_option(pass_app(handle_errors(function)))))
+
+    return decorate
+
+
+def echo(items: Iterable[Any], fmt: str, columns: list[str] | None = None) -> None:
+    rows = [asdict(item) for item in items]
+    click.echo(render(rows, fmt, columns if not rows else None))
+
+
+@query_command()
 @click.argument("company")
-@format_option
-@pass_app
-@handle_errors
-def stack(app: App, company: str, fmt: str) -> None:
+def stack(app: App, company: str, fmt: str, limit: int | None) -> None:
     """A company's technologies by category, hosting providers first.
 
     COMPANY is its name or slug, in any case.
@@ -26,15 +59,12 @@ def stack(app: App, company: str, fmt: str) -> None:
     Example:
       stackgraph stack gorails
     """
-    click.echo(render([asdict(item) for item in company_stack(app.store, company)], fmt))
+    echo(take(company_stack(app.store, company), limit), fmt, ["category", "technology", "slug", "hosting"])
 
 
-@click.command("who-uses")
+@query_command("who-uses")
 @click.argument("technology")
-@format_option
-@pass_app
-@handle_errors
-def who_uses_command(app: App, technology: str, fmt: str) -> None:
+def who_uses_command(app: App, technology: str, fmt: str, limit: int | None) -> None:
     """The companies that use a technology, with episode, date and guests.
 
     TECHNOLOGY is a name, slug or alias in any case (PostgreSQL, postgres).
@@ -43,7 +73,133 @@ def who_uses_command(app: App, technology: str, fmt: str) -> None:
     Example:
       stackgraph who-uses PostgreSQL --format json
     """
-    click.echo(render([asdict(usage) for usage in who_uses(app.store, technology)], fmt))
+    echo(take(who_uses(app.store, technology), limit), fmt, ["company", "episode", "date", "guests"])
 
 
-COMMANDS = [stack, who_uses_command]
+@query_command("cooccurring")
+@click.argument("technology", required=False)
+@click.option("--all", "all_pairs", is_flag=True, help="The strongest pairs in the whole graph, by lift.")
+@click.option("--category", help="Keep only technologies of this category (e.g. database).")
+@click.option("--min-count", type=click.IntRange(min=1), default=None,
+              help="Least number of companies a pair must share. [default: 1, or 2 with --all]")
+def cooccurring_command(app: App, technology: str | None, all_pairs: bool, category: str | None,
+                        min_count: int | None, fmt: str, limit: int | None) -> None:
+    """Technologies used by the same companies as TECHNOLOGY, or the strongest pairs (--all).
+
+    Each row has the shared company count, support (shared / all companies),
+    confidence P(other | TECHNOLOGY), lift and Jaccard.
+
+    \b
+    Examples:
+      stackgraph cooccurring postgres --category cache
+      stackgraph cooccurring --all --min-count 3 --limit 10
+    """
+    if all_pairs == (technology is not None):
+        raise click.UsageError("give either a TECHNOLOGY or --all")
+    if all_pairs:
+        if category:
+            raise click.UsageError("--category works with a TECHNOLOGY, not with --all")
+        pairs = cooccurring_pairs(app.store, min_count=min_count or 2, limit=limit)
+        echo(pairs, fmt, ["a", "b", "a_slug", "b_slug", "shared", "support", "confidence", "lift", "jaccard"])
+    else:
+        rows = cooccurring(app.store, technology, category=category, min_count=min_count or 1, limit=limit)
+        echo(rows, fmt, ["technology", "slug", "category", "shared", "support", "confidence", "lift", "jaccard"])
+
+
+SIMILARITY_COLUMNS = ["company", "slug", "jaccard", "cosine", "shared_count", "shared", "only_here", "only_there"]
+
+
+@query_command("similar")
+@click.argument("company", required=False)
+@click.option("--stack", "stack_", help="A comma-separated stack to compare instead of a company: rails,postgres,redis")
+@ranking_option
+def similar_command(app: App, company: str | None, stack_: str | None, by: str, fmt: str, limit: int | None) -> None:
+    """Companies whose stacks resemble COMPANY's (or a --stack), with what they share and what differs.
+
+    Only companies sharing at least one technology are listed.
+
+    \b
+    Examples:
+      stackgraph similar Remote.com
+      stackgraph similar --stack rails,postgres,redis --by cosine
+    """
+    if (stack_ is None) == (company is None):
+        raise click.UsageError("give either a COMPANY or --stack")
+    if stack_ is not None:
+        rows = similar_to_stack(app.store, stack_.split(","), by=by, limit=limit)
+    else:
+        rows = similar(app.store, company, by=by, limit=limit)
+    echo(rows, fmt, SIMILARITY_COLUMNS)
+
+
+@query_command("recommend")
+@click.argument("company")
+@click.option("--neighbours", type=click.IntRange(min=1), default=3, show_default=True,
+              help="How many of the most similar companies to draw from.")
+@ranking_option
+def recommend_command(app: App, company: str, neighbours: int, by: str, fmt: str, limit: int | None) -> None:
+    """Technologies the most similar companies use and COMPANY does not, scored by their similarity.
+
+    \b
+    Example:
+      stackgraph recommend ScrollKeeper --limit 5
+    """
+    rows = recommend(app.store, company, neighbours=neighbours, by=by, limit=limit)
+    echo(rows, fmt, ["technology", "slug", "category", "score", "companies"])
+
+
+@query_command("hosting")
+@click.argument("technology")
+def hosting_command(app: App, technology: str, fmt: str, limit: int | None) -> None:
+    """The hosting providers the companies using TECHNOLOGY run on, counted.
+
+    \b
+    Example:
+      stackgraph hosting elixir
+    """
+    echo(hosting(app.store, technology, limit=limit), fmt, ["provider", "slug", "companies", "company_names"])
+
+
+@query_command("path")
+@click.argument("start")
+@click.argument("end")
+def path_command(app: App, start: str, end: str, fmt: str, limit: int | None) -> None:
+    """The shortest paths (up to 6 hops) between two named things.
+
+    START and END are companies, technologies, people or episodes (tried in that
+    order); prefix the kind to choose, e.g. technology:logflare.
+
+    \b
+    Example:
+      stackgraph path Elixir "Google Cloud"
+    """
+    echo(path(app.store, start, end, limit=limit), fmt, ["hops", "chain", "nodes", "relationships"])
+
+
+@query_command("related")
+@click.argument("technology")
+def related_command(app: App, technology: str, fmt: str, limit: int | None) -> None:
+    """What TECHNOLOGY touches: companies using or hosted on it, technologies named with it in a topic.
+
+    \b
+    Example:
+      stackgraph related influxdb
+    """
+    echo(related(app.store, technology, limit=limit), fmt,
+         ["relationship", "category", "neighbour", "episode", "date", "at", "text"])
+
+
+@query_command("timeline")
+@click.argument("technology")
+def timeline_command(app: App, technology: str, fmt: str, limit: int | None) -> None:
+    """The episodes that bring up TECHNOLOGY (in the stack or in a topic), oldest first, with topic timestamps.
+
+    \b
+    Example:
+      stackgraph timeline redis
+    """
+    echo(timeline(app.store, technology, limit=limit), fmt, ["date", "episode", "company", "in_stack", "timestamps"])
+
+
+COMMANDS = [stack, who_uses_command, cooccurring_command, similar_command, recommend_command, hosting_command,
+            path_command, related_command, timeline_command]
