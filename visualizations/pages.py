@@ -1,0 +1,306 @@
+"""Interactive graph pages (pyvis / vis-network), one self-contained HTML file each.
+
+Four kinds:
+
+- ``graph``: every node and relationship of the store;
+- ``ego``: the nodes within N hops of one entity;
+- ``cooccurrence``: technologies, an edge where companies use both (width = how many);
+- ``similar``: companies, an edge where stacks overlap (width = Jaccard of the stacks).
+
+Colour by node type (technologies by category) with a legend, size by degree,
+tooltips with a node's key facts. The page works offline: vis-network, its CSS
+and tom-select are inlined, and pyvis's Bootstrap CDN tags are dropped. Text
+from the data is HTML-escaped before it reaches a tooltip, and the template is
+rendered with autoescaping, so a title such as ``<img src=x onerror=...>``
+shows as text and runs nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from jinja2 import Environment, FileSystemLoader
+from pyvis.network import Network
+
+from visualizations.networkx_export import (
+    cooccurrence_graph,
+    ego_graph,
+    find_node,
+    similar_companies_graph,
+)
+
+KINDS = ("graph", "ego", "cooccurrence", "similar")
+
+LABEL_COLOURS = {
+    "Podcast": "#6a3d9a",
+    "Episode": "#1f78b4",
+    "Person": "#33a02c",
+    "Company": "#e31a1c",
+    "Library": "#b15928",
+    "Topic": "#a6cee3",
+    "Link": "#bdbdbd",
+}
+CATEGORY_COLOURS = [
+    "#ff7f00", "#fdbf6f", "#cab2d6", "#fb9a99", "#b2df8a", "#ffff99", "#8dd3c7", "#bebada",
+    "#80b1d3", "#fccde5", "#d9d9d9", "#bc80bd", "#ccebc5", "#ffed6f", "#66c2a5", "#e78ac3",
+]
+HOSTING_COLOUR = "#f781bf"
+
+PHYSICS_OPTIONS = {
+    "physics": {
+        "solver": "forceAtlas2Based",
+        "forceAtlas2Based": {
+            "gravitationalConstant": -60,
+            "centralGravity": 0.01,
+            "springLength": 90,
+            "springConstant": 0.08,
+            "avoidOverlap": 0.3,
+        },
+        "minVelocity": 1,
+        "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 50, "fit": True},
+    },
+    "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": True},
+    "edges": {"smooth": False, "color": {"inherit": False, "color": "#9e9e9e"}},
+    "nodes": {"font": {"size": 12}},
+}
+
+_CDN_TAG = re.compile(r"<(script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//[^>]*>(?:\s*</script>)?", re.I | re.S)
+_TEMPLATE_COMMENT = re.compile(r"<!--\s*<link[^>]*node_modules.*?-->", re.S)
+_NETWORK_LINE = "network = new vis.Network(container, data, options);"
+
+# Tooltips arrive as escaped HTML strings; vis-network 9 shows a string title as plain text,
+# so turn each into an element (the markup is ours, every data value in it is escaped).
+_BEFORE_NETWORK = """
+                  (function () {
+                      function htmlTitle(markup) {
+                          var element = document.createElement("div");
+                          element.className = "sg-tooltip";
+                          element.innerHTML = markup;
+                          return element;
+                      }
+                      var updates = [];
+                      nodes.forEach(function (node) {
+                          if (typeof node.title === "string") { updates.push({id: node.id, title: htmlTitle(node.title)}); }
+                      });
+                      nodes.update(updates);
+                      var edgeUpdates = [];
+                      edges.forEach(function (edge) {
+                          if (typeof edge.title === "string") { edgeUpdates.push({id: edge.id, title: htmlTitle(edge.title)}); }
+                      });
+                      edges.update(edgeUpdates);
+                  })();
+"""
+# A few hundred nodes settle during stabilization; then physics goes off so the layout stays put.
+_AFTER_NETWORK = """
+                  window.stackgraphStable = false;
+                  network.once("stabilizationIterationsDone", function () {
+                      network.setOptions({physics: {enabled: false}});
+                      window.stackgraphStable = true;
+                  });
+"""
+_STYLE = """
+<style>
+  .sg-legend { position: absolute; top: 8px; left: 8px; z-index: 10; background: rgba(255,255,255,0.92);
+               border: 1px solid #ccc; border-radius: 4px; padding: 6px 10px; font: 12px sans-serif; max-height: 90vh; overflow: auto; }
+  .sg-legend h2 { font-size: 14px; margin: 0 0 4px 0; }
+  .sg-legend .sg-swatch { display: inline-block; width: 11px; height: 11px; border-radius: 50%; margin-right: 5px; vertical-align: middle; }
+  .sg-tooltip { font: 12px sans-serif; max-width: 420px; white-space: normal; }
+  body { position: relative; }
+</style>
+"""
+
+
+def _esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _display(key: str, data: dict[str, Any]) -> str:
+    label = data.get("label", "")
+    if label == "Topic":
+        text = str(data.get("text") or "")
+        return text if len(text) <= 40 else text[:39] + "…"
+    if label == "Link":
+        return str(data.get("domain") or data.get("url") or key)
+    return str(data.get("name") or data.get("title") or key.partition(":")[2])
+
+
+class _Facts:
+    """The key facts of each node, from the whole graph, for tooltips."""
+
+    def __init__(self, graph: nx.MultiDiGraph):
+        self.graph = graph
+        self.out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self.into: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for source, target, rel_type in graph.edges(keys=True):
+            self.out[source][rel_type].append(target)
+            self.into[target][rel_type].append(source)
+
+    def names(self, keys: list[str]) -> list[str]:
+        return sorted({_display(k, self.graph.nodes[k]) for k in keys}, key=str.casefold)
+
+    def tooltip(self, key: str) -> str:
+        data = self.graph.nodes[key]
+        label = data.get("label", "")
+        lines = [f"<b>{_esc(_display(key, data))}</b> <i>({_esc(label)})</i>"]
+
+        def add(name: str, value: Any) -> None:
+            if value not in (None, "", []):
+                text = ", ".join(value) if isinstance(value, list) else str(value)
+                lines.append(f"<b>{_esc(name)}:</b> {_esc(text)}")
+
+        out, into = self.out[key], self.into[key]
+        if label == "Company":
+            add("website", data.get("website"))
+            add("episode", self.names(into.get("FEATURES", [])))
+            add("guests", self.names(into.get("WORKS_ON", [])))
+            add("hosted on", self.names(out.get("HOSTED_ON", [])))
+            add(f"stack ({len(out.get('USES', []))})", self.names(out.get("USES", [])))
+        elif label == "Technology":
+            add("category", data.get("category"))
+            add(f"used by ({len(into.get('USES', []))})", self.names(into.get("USES", [])))
+            add("hosts", self.names(into.get("HOSTED_ON", [])))
+            add("mentioned in topics", len(into.get("MENTIONS", [])) or None)
+        elif label == "Episode":
+            add("date", data.get("date"))
+            add("guests", self.names(into.get("APPEARED_ON", [])))
+            add("company", self.names(out.get("FEATURES", [])))
+            add("topics", len(out.get("HAS_TOPIC", [])) or None)
+        elif label == "Person":
+            add("hosts", self.names(out.get("HOSTS", [])))
+            add("appeared on", self.names(out.get("APPEARED_ON", [])))
+            add("works on", self.names(out.get("WORKS_ON", [])))
+        elif label == "Topic":
+            offset = data.get("offset_s")
+            if isinstance(offset, int):
+                add("at", f"{offset // 3600}:{offset // 60 % 60:02d}:{offset % 60:02d}" if offset >= 3600 else f"{offset // 60}:{offset % 60:02d}")
+            add("text", data.get("text"))
+            add("mentions", self.names(out.get("MENTIONS", [])))
+        elif label == "Library":
+            add("url", data.get("url"))
+            add("used by", self.names(into.get("USES_LIBRARY", [])))
+        elif label == "Link":
+            add("url", data.get("url"))
+            add("note", data.get("note"))
+        elif label == "Podcast":
+            add("author", data.get("author"))
+            add("episodes", len(out.get("HAS_EPISODE", [])) or None)
+        return "<br>".join(lines)
+
+
+def _colour(data: dict[str, Any], categories: dict[str, str]) -> tuple[str, str]:
+    """(colour, legend entry) of a node."""
+    label = data.get("label", "")
+    if label == "Technology":
+        if "HostingProvider" in data.get("labels", []):
+            return HOSTING_COLOUR, "Technology: hosting provider"
+        category = str(data.get("category") or "other")
+        if category not in categories:
+            categories[category] = CATEGORY_COLOURS[len(categories) % len(CATEGORY_COLOURS)]
+        return categories[category], f"Technology: {category}"
+    return LABEL_COLOURS.get(label, "#999999"), label
+
+
+def build_page(shown: nx.Graph, full: nx.MultiDiGraph, heading: str, weighted: bool) -> str:
+    """The HTML of one page showing ``shown`` (a subgraph or derived graph of ``full``)."""
+    net = Network(height="92vh", width="100%", directed=shown.is_directed(), cdn_resources="in_line",
+                  select_menu=True, filter_menu=True, heading=heading)
+    # Autoescape: the template puts node ids and the heading into HTML (the select menu).
+    net.templateEnv = Environment(loader=FileSystemLoader(net.template_dir), autoescape=True)
+    facts = _Facts(full)
+    categories: dict[str, str] = {}
+    legend: dict[str, str] = {}
+    degrees = dict(shown.degree(weight=None))
+    for key in sorted(shown.nodes, key=lambda k: (str(shown.nodes[k].get("label")), k)):
+        data = full.nodes[key] if key in full else shown.nodes[key]
+        colour, entry = _colour(data, categories)
+        legend[entry] = colour
+        net.add_node(
+            key,
+            label=_display(key, data),
+            title=facts.tooltip(key) if key in full else _esc(key),
+            color=colour,
+            size=round(8 + 5 * math.sqrt(degrees.get(key, 0)), 1),
+            shape="dot",
+            type=data.get("label", ""),
+            category=str(data.get("category") or ""),
+        )
+    if shown.is_multigraph():
+        edges = shown.edges(keys=True, data=True)
+    else:
+        edges = ((a, b, None, d) for a, b, d in shown.edges(data=True))
+    for source, target, rel_type, data in edges:
+        options: dict[str, Any] = {}
+        if weighted:
+            weight = data.get("weight", 1)
+            options["width"] = round(1 + (4 * weight if weight <= 1 else 1.5 * weight), 2)
+            shared = data.get("shared")
+            options["title"] = _esc(f"{weight:.2f} (shares {shared})" if shared else f"{weight} companies use both")
+            options["weight"] = weight
+        else:
+            options["title"] = _esc(rel_type or data.get("type", ""))
+            options["type"] = rel_type or data.get("type", "")
+        net.add_edge(source, target, **options)
+    net.set_options(json.dumps(PHYSICS_OPTIONS))
+    page = net.generate_html()
+    return _finish(page, heading, legend, shown)
+
+
+def _finish(page: str, heading: str, legend: dict[str, str], shown: nx.Graph) -> str:
+    page = _CDN_TAG.sub("", page)
+    page = _TEMPLATE_COMMENT.sub("", page)
+    if _NETWORK_LINE not in page:
+        raise RuntimeError("pyvis template changed: cannot find where the network is created")
+    page = page.replace(_NETWORK_LINE, _BEFORE_NETWORK + "                  " + _NETWORK_LINE + _AFTER_NETWORK, 1)
+    items = "".join(
+        f'<div><span class="sg-swatch" style="background:{_esc(colour)}"></span>{_esc(entry)}</div>'
+        for entry, colour in sorted(legend.items())
+    )
+    box = (
+        f'<div class="sg-legend" id="sg-legend"><h2>{_esc(heading)}</h2>'
+        f"<div>{shown.number_of_nodes()} nodes, {shown.number_of_edges()} edges</div>{items}</div>"
+    )
+    page = page.replace("</head>", _STYLE + "</head>", 1)
+    page = re.sub(r"<body>", lambda _: "<body>\n" + box, page, count=1)
+    remaining = external_resources(page)
+    if remaining:
+        raise RuntimeError(f"the page still loads from the network: {remaining[:3]}")
+    return page
+
+
+def external_resources(page: str) -> list[str]:
+    """Script or stylesheet tags that load from the network (the page must have none)."""
+    return [match.group(0)[:120] for match in _CDN_TAG.finditer(page)]
+
+
+def page_graph(full: nx.MultiDiGraph, kind: str = "graph", around: str | None = None, depth: int = 1,
+               min_count: int = 1) -> tuple[nx.Graph, str, bool]:
+    """(graph to show, heading, weighted edges?) for a page kind."""
+    if kind == "graph":
+        return full, "StackGraph: the whole graph", False
+    if kind == "ego":
+        if not around:
+            raise ValueError("--kind ego needs --around NAME")
+        center = find_node(full, around)
+        if center is None:
+            raise LookupError(f"no node named {around!r} (try a company, technology, person or episode name)")
+        return ego_graph(full, center, depth), f"Around {_display(center, full.nodes[center])} ({depth} hop(s))", False
+    if kind == "cooccurrence":
+        return cooccurrence_graph(full, min_count), f"Technologies used together (at least {min_count} companies)", True
+    if kind == "similar":
+        return similar_companies_graph(full, min_count), f"Similar companies (sharing at least {min_count} technologies)", True
+    raise ValueError(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}")
+
+
+def write_page(full: nx.MultiDiGraph, output: str | Path, kind: str = "graph", around: str | None = None,
+               depth: int = 1, min_count: int = 1) -> nx.Graph:
+    """Write one page to ``output``; returns the graph it shows."""
+    shown, heading, weighted = page_graph(full, kind, around, depth, min_count)
+    Path(output).write_text(build_page(shown, full, heading, weighted), encoding="utf-8")
+    return shown
