@@ -173,6 +173,11 @@ def export_text(graph: nx.Graph, fmt: str) -> str:
     if fmt == "graphml":
         nx.write_graphml(flat, buffer, encoding="utf-8")
     elif fmt == "gexf":
+        # write_gexf takes a node's "id" attribute as its GEXF id, and two labels share slugs
+        # (a person and a company): keep the natural key under "key" instead.
+        for _, data in flat.nodes(data=True):
+            if "id" in data:
+                data["key"] = data.pop("id")
         nx.write_gexf(flat, buffer, encoding="utf-8")
     else:
         raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
