@@ -33,11 +33,17 @@ def _resolve(store: GraphStore, label: str, kind: str, name: str, candidates: li
         by_id = {row["id"] for row in rows}
         return next((c for c in candidates if c in by_id), rows[0]["id"])
     known = store.run(f"MATCH (n:{label}) RETURN n.id AS id, n.name AS name")
-    names = {str(row["name"]): row["id"] for row in known if row["name"]}
-    names.update({row["id"]: row["id"] for row in known})
-    suggestions = difflib.get_close_matches(name, list(names), n=5, cutoff=0.6)
-    suggestions += difflib.get_close_matches(name.lower(), [n.lower() for n in names], n=5, cutoff=0.6)
-    raise UnknownName(kind, name, list(dict.fromkeys(s for s in suggestions))[:5])
+    raise UnknownName(kind, name, _suggest(name, [row["name"] for row in known] + [row["id"] for row in known]))
+
+
+def _suggest(name: str, known: list[str | None]) -> list[str]:
+    """Up to five close names, compared without case; an id and a display name that match alike count once."""
+    by_lower: dict[str, str] = {}
+    for candidate in known:
+        if candidate:
+            by_lower.setdefault(str(candidate).lower(), str(candidate))
+    close = difflib.get_close_matches(name.strip().lower(), list(by_lower), n=10, cutoff=0.6)
+    return list(dict.fromkeys(by_lower[c] for c in close))[:5]
 
 
 def resolve_technology(store: GraphStore, name: str, catalog: Catalog | None = None) -> str:
@@ -66,10 +72,8 @@ def resolve_episode(store: GraphStore, name: str) -> str:
     )
     if rows:
         return rows[0]["id"]
-    known = [row["title"] for row in store.run("MATCH (e:Episode) RETURN e.title AS title") if row["title"]]
-    lowered = {title.lower(): title for title in known}
-    close = difflib.get_close_matches(name.strip().lower(), list(lowered), n=5, cutoff=0.5)
-    raise UnknownName("episode", name, [lowered[c] for c in close])
+    known = store.run("MATCH (e:Episode) RETURN e.title AS title")
+    raise UnknownName("episode", name, _suggest(name, [row["title"] for row in known]))
 
 
 # The kinds a user may name, in the order a bare name is tried; the label is ours, never the user's.
