@@ -73,6 +73,7 @@ PHYSICS_OPTIONS = {
 
 _CDN_TAG = re.compile(r"<(script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//[^>]*>(?:\s*</script>)?", re.I | re.S)
 _TEMPLATE_COMMENT = re.compile(r"<!--\s*<link[^>]*node_modules.*?-->", re.S)
+_EMPTY_HEADING = re.compile(r"(?:<center>\s*)?<h1>\s*</h1>(?:\s*</center>)?")
 _NETWORK_LINE = "network = new vis.Network(container, data, options);"
 
 # Tooltips arrive as escaped HTML strings; vis-network 9 shows a string title as plain text,
@@ -102,17 +103,26 @@ _AFTER_NETWORK = """
                   window.stackgraphStable = false;
                   network.once("stabilizationIterationsDone", function () {
                       network.setOptions({physics: {enabled: false}});
+                      var bar = document.getElementById("loadingBar");
+                      if (bar) { bar.style.display = "none"; }
                       window.stackgraphStable = true;
                   });
 """
 _STYLE = """
 <style>
-  .sg-legend { position: absolute; top: 8px; left: 8px; z-index: 10; background: rgba(255,255,255,0.92);
-               border: 1px solid #ccc; border-radius: 4px; padding: 6px 10px; font: 12px sans-serif; max-height: 90vh; overflow: auto; }
-  .sg-legend h2 { font-size: 14px; margin: 0 0 4px 0; }
+  body { margin: 0; font-family: sans-serif; }
+  .sg-legend { position: fixed; bottom: 10px; left: 10px; z-index: 10; background: rgba(255,255,255,0.92);
+               border: 1px solid #ccc; border-radius: 4px; padding: 6px 10px; font: 12px sans-serif;
+               max-height: 60vh; overflow: auto; }
+  .sg-legend summary { font-weight: bold; font-size: 14px; cursor: pointer; }
   .sg-legend .sg-swatch { display: inline-block; width: 11px; height: 11px; border-radius: 50%; margin-right: 5px; vertical-align: middle; }
   .sg-tooltip { font: 12px sans-serif; max-width: 420px; white-space: normal; }
-  body { position: relative; }
+  /* pyvis's menus expect Bootstrap, which would come from a CDN: a few rules instead */
+  .card-header { padding: 4px 8px; background: #f7f7f7; border-bottom: 1px solid #ddd; }
+  .card-header .row { display: flex; gap: 8px; align-items: flex-start; }
+  .col-1 { flex: 1; } .col-2 { flex: 2; } .col-3 { flex: 3; } .col-10 { flex: 10; }
+  .btn { width: 100%; padding: 6px; border: 1px solid #1f78b4; border-radius: 4px; background: #1f78b4; color: #fff; cursor: pointer; }
+  #mynetwork { border: none !important; }
 </style>
 """
 
@@ -210,11 +220,13 @@ def _colour(data: dict[str, Any], categories: dict[str, str]) -> tuple[str, str]
 def build_page(shown: nx.Graph, full: nx.MultiDiGraph, heading: str, weighted: bool) -> str:
     """The HTML of one page showing ``shown`` (a subgraph or derived graph of ``full``)."""
     net = Network(height="92vh", width="100%", directed=shown.is_directed(), cdn_resources="in_line",
-                  select_menu=True, filter_menu=True, heading=heading)
+                  select_menu=True, filter_menu=True, heading="")
     # Autoescape: the template puts node ids and the heading into HTML (the select menu).
     net.templateEnv = Environment(loader=FileSystemLoader(net.template_dir), autoescape=True)
     facts = _Facts(full)
-    categories: dict[str, str] = {}
+    # One colour per category across every page: assigned in name order over the whole graph.
+    names = sorted({str(d.get("category") or "other") for _, d in full.nodes(data=True) if d.get("label") == "Technology"})
+    categories = {name: CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i, name in enumerate(names)}
     legend: dict[str, str] = {}
     degrees = dict(shown.degree(weight=None))
     for key in sorted(shown.nodes, key=lambda k: (str(shown.nodes[k].get("label")), k)):
@@ -255,6 +267,7 @@ def build_page(shown: nx.Graph, full: nx.MultiDiGraph, heading: str, weighted: b
 def _finish(page: str, heading: str, legend: dict[str, str], shown: nx.Graph) -> str:
     page = _CDN_TAG.sub("", page)
     page = _TEMPLATE_COMMENT.sub("", page)
+    page = _EMPTY_HEADING.sub("", page)  # the heading is in the legend box
     if _NETWORK_LINE not in page:
         raise RuntimeError("pyvis template changed: cannot find where the network is created")
     page = page.replace(_NETWORK_LINE, _BEFORE_NETWORK + "                  " + _NETWORK_LINE + _AFTER_NETWORK, 1)
@@ -263,10 +276,10 @@ def _finish(page: str, heading: str, legend: dict[str, str], shown: nx.Graph) ->
         for entry, colour in sorted(legend.items())
     )
     box = (
-        f'<div class="sg-legend" id="sg-legend"><h2>{_esc(heading)}</h2>'
-        f"<div>{shown.number_of_nodes()} nodes, {shown.number_of_edges()} edges</div>{items}</div>"
+        f'<details class="sg-legend" id="sg-legend" open><summary>{_esc(heading)}</summary>'
+        f"<div>{shown.number_of_nodes()} nodes, {shown.number_of_edges()} edges</div>{items}</details>"
     )
-    page = page.replace("</head>", _STYLE + "</head>", 1)
+    page = page.replace("</head>", f"<title>{_esc(heading)}</title>" + _STYLE + "</head>", 1)
     page = re.sub(r"<body>", lambda _: "<body>\n" + box, page, count=1)
     remaining = external_resources(page)
     if remaining:
