@@ -34,6 +34,9 @@ run: install
 	@echo; echo "Where do these companies host?"
 	$(BIN)/stackgraph --store $(STORE) cypher \
 	  "MATCH (c:Company)-[:HOSTED_ON]->(h:HostingProvider) RETURN h.name AS host, count(DISTINCT c) AS companies ORDER BY companies DESC, host"
+	@mkdir -p out
+	$(BIN)/stackgraph --store $(STORE) viz --output out/graph.html
+	@echo; echo "The whole graph, interactive (works offline): $(CURDIR)/out/graph.html"
 
 ## test: the whole suite; starts a Neo4j test server when Java and Maven are present
 test: install-dev
