@@ -7,7 +7,7 @@ LISTING := data/running-in-production.txt
 NEO4J_SERVER := tests/neo4j_server/neo4j-test-server
 NEO4J_ENV := tests/neo4j_server/target/neo4j.env
 
-.PHONY: run test install install-dev clean
+.PHONY: run test install install-dev clean bench
 
 $(BIN)/stackgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ test: install-dev
 	  $(BIN)/pytest $(PYTEST_ARGS) || status=$$?; \
 	fi; \
 	exit $$status
+
+## bench: scale benchmark (bench/); SIZES=1000,10000 to limit; Neo4j measured when NEO4J_URI is set
+SIZES ?= 1000,10000,100000
+bench: install
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python -m bench --sizes $(SIZES)
 
 clean:
 	rm -rf $(VENV) .store tests/neo4j_server/target *.egg-info
