@@ -1,0 +1,79 @@
+"""The networkx side of viz on each backend, and the viz CLI's errors; no browser needed.
+
+Numbers worked out by hand from the listing (see test_viz_browser.py for the reasoning).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+import sys
+
+from conftest import LISTING
+from loaders.pipeline import load_listings
+from visualizations.networkx_export import (
+    cooccurrence_graph,
+    ego_graph,
+    find_node,
+    similar_companies_graph,
+    store_graph,
+)
+from visualizations.pages import build_page, external_resources, page_graph
+
+
+def test_store_graph_on_each_backend(store):
+    load_listings([str(LISTING)], store)
+    graph = store_graph(store)
+    assert (graph.number_of_nodes(), graph.number_of_edges()) == (832, 1357)
+    assert graph.nodes["Technology:aws"]["labels"] == ["HostingProvider", "Technology"]
+    assert graph.nodes["Company:logflare"]["name"] == "Logflare"
+    assert graph.has_edge("Company:logflare", "Technology:gcp", key="HOSTED_ON")
+
+    together = cooccurrence_graph(graph, min_count=5)
+    assert sorted(together.nodes) == [f"Technology:{s}" for s in ("aws", "docker", "postgres", "redis", "s3", "stripe")]
+    assert together.number_of_edges() == 5
+    assert together["Technology:postgres"]["Technology:redis"]["weight"] == 6
+
+    similar = similar_companies_graph(graph)
+    assert (similar.number_of_nodes(), similar.number_of_edges()) == (10, 44)
+
+    center = find_node(graph, "logflare")
+    assert center == "Company:logflare"  # the company wins over the technology of the same name
+    around = ego_graph(graph, center, 1)
+    assert (around.number_of_nodes(), around.number_of_edges()) == (13, 14)
+
+
+def test_page_is_offline_and_escapes_data(falkordb_store):
+    falkordb_store.clear()
+    load_listings([str(LISTING)], falkordb_store)
+    graph = store_graph(falkordb_store)
+    hostile = '<img src=x onerror="window.__sgPwned=1">'
+    graph.nodes["Company:logflare"]["name"] = hostile
+    shown, heading, weighted = page_graph(graph, "ego", around="Company:logflare")
+    page = build_page(shown, graph, heading, weighted)
+    assert external_resources(page) == []
+    assert not re.search(r"<(?:script|link)[^>]*\b(?:src|href)=", page)
+    assert hostile not in page  # neither raw in HTML nor in the JSON (tojson escapes < and >)
+    assert "\\u0026lt;img src=x" in page  # the tooltip markup carries the escaped text
+    falkordb_store.clear()
+
+
+def _cli(*args: str, store) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("STACKGRAPH_", "NEO4J_"))}
+    return subprocess.run([sys.executable, "-m", "stackgraph", "--store", str(store), *args],
+                          capture_output=True, text=True, env=env, timeout=180)
+
+
+def test_viz_cli_errors(tmp_path):
+    store = tmp_path / "store"
+    assert _cli("load", "--quiet", str(LISTING), store=store).returncode == 0
+    missing = _cli("viz", "--kind", "ego", "--output", str(tmp_path / "x.html"), store=store)
+    assert missing.returncode == 2 and "--around" in missing.stderr
+    unknown = _cli("viz", "--kind", "ego", "--around", "NoSuchThing", "--output", str(tmp_path / "x.html"), store=store)
+    assert unknown.returncode == 1
+    assert unknown.stderr.strip().splitlines() == ["stackgraph: error: no node named 'NoSuchThing' "
+                                                   "(try a company, technology, person or episode name)"]
+    ok = _cli("viz", "--kind", "similar", "--output", str(tmp_path / "s.html"), store=store)
+    assert ok.returncode == 0 and ok.stderr.strip().endswith("10 nodes, 44 edges")
