@@ -152,21 +152,6 @@ def test_kill_9_of_the_owner_takes_its_server_down_and_keeps_the_data(tmp_path):
         ]
 
 
-def test_kill_9_of_the_server_loses_no_acknowledged_write(tmp_path):
-    store_dir = tmp_path / "store"
-    store = FalkorDBStore(store_dir)
-    store.run("CREATE (:Person {id: 'ada'})", write=True)
-    pid = server_pid(store_dir)
-    os.kill(pid, signal.SIGKILL)
-    assert wait_until_gone(pid, 5)
-    with pytest.raises(StoreUnavailable, match="lost the FalkorDB server of"):
-        store.run("MATCH (p:Person) RETURN p.id AS id")
-    store.close()
-    assert (store_dir / "falkordb.sock").exists()  # left behind by the killed server
-    with FalkorDBStore(store_dir) as store:
-        assert store.run("MATCH (p:Person) RETURN p.id AS id") == [{"id": "ada"}]
-
-
 def test_a_server_orphaned_by_its_owner_is_stopped_by_the_next_open(tmp_path):
     store_dir = tmp_path / "store"
     owner = python(
@@ -211,12 +196,12 @@ def test_a_stale_pid_file_naming_another_process_is_left_alone(tmp_path):
 def test_a_server_that_cannot_start_is_reported_with_its_last_log_line(tmp_path):
     store_dir = tmp_path / "store"
     FalkorDBStore(store_dir).close()
-    (store_dir / "aof" / "appendonly.aof.manifest").write_text("garbage\n")
+    (store_dir / "graph.rdb").write_text("garbage\n")
     with pytest.raises(StoreUnavailable) as raised:
         FalkorDBStore(store_dir)
     message = str(raised.value)
     assert message.startswith(f"the FalkorDB server for {store_dir} exited at start (code 1): ")
-    assert message.endswith("Invalid AOF manifest file format")
+    assert message.endswith("Unexpected EOF reading RDB file")
 
 
 # -- the store directory ---------------------------------------------------------
