@@ -38,17 +38,21 @@ class App:
 
     @property
     def store(self) -> GraphStore:
-        """The store, opened on first use and closed when the command ends."""
+        """The store of --backend, opened on first use and closed when the command ends."""
         if self._store is None:
-            self._store = open_store(
-                self.backend,
-                path=self.store_path,
-                uri=self.uri,
-                username=self.username,
-                password=self.password,
-                database=self.database,
-            )
+            self._store = self.open(self.backend)
         return self._store
+
+    def open(self, backend: str) -> GraphStore:
+        """A store of the given backend, configured by the global options."""
+        return open_store(
+            backend,
+            path=self.store_path,
+            uri=self.uri,
+            username=self.username,
+            password=self.password,
+            database=self.database,
+        )
 
     def close(self) -> None:
         if self._store is not None:
