@@ -5,27 +5,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 
 import networkx as nx
 import pytest
 import rdflib
 
 from conftest import LISTING
+from test_cli import stackgraph
 
 SCHEMA = rdflib.Namespace("https://schema.org/")
 SG = rdflib.Namespace("https://stackgraph.dev/vocab#")
 
 
-def run(*args: str, store=None, check: bool = True) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "stackgraph"] + (["--store", str(store)] if store else []) + list(args)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("STACKGRAPH_", "NEO4J_"))}
-    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=180)
-    if check:
-        assert result.returncode == 0, result.stderr
-    return result
+def run(*args: str, store=None, check: bool = True):
+    return stackgraph(*args, store=store, check=check)
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,10 @@ Numbers worked out by hand from the listing (see test_viz_browser.py for the rea
 
 from __future__ import annotations
 
-import html
-import os
 import re
-import subprocess
-import sys
 
 from conftest import LISTING
+from test_cli import stackgraph
 from loaders.pipeline import load_listings
 from visualizations.networkx_export import (
     cooccurrence_graph,
@@ -60,10 +57,8 @@ def test_page_is_offline_and_escapes_data(falkordb_store):
     falkordb_store.clear()
 
 
-def _cli(*args: str, store) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("STACKGRAPH_", "NEO4J_"))}
-    return subprocess.run([sys.executable, "-m", "stackgraph", "--store", str(store), *args],
-                          capture_output=True, text=True, env=env, timeout=180)
+def _cli(*args: str, store):
+    return stackgraph(*args, store=store)
 
 
 def test_viz_cli_errors(tmp_path):

@@ -15,9 +15,7 @@ Expected numbers are worked out by hand from data/running-in-production.txt:
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
+import re
 import time
 from pathlib import Path
 
@@ -25,16 +23,13 @@ import pytest
 
 from browser import close_browser, file_url, open_browser, severe_console_messages
 from conftest import LISTING
+from test_cli import stackgraph
 
 XSS_TITLE = '<img src=x onerror="window.__sgPwned=1">Smart Music <script>window.__sgPwned2=1</script>'
 
 
-def run(*args: str, store) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("STACKGRAPH_", "NEO4J_"))}
-    result = subprocess.run([sys.executable, "-m", "stackgraph", "--store", str(store), *args],
-                            capture_output=True, text=True, env=env, timeout=180)
-    assert result.returncode == 0, result.stderr
-    return result
+def run(*args: str, store):
+    return stackgraph(*args, store=store, check=True)
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +64,16 @@ def open_page(driver, path: Path, timeout: float = 120) -> dict:
     return state
 
 
+def viz_page(driver, store, tmp_path: Path, name: str, *args: str) -> dict:
+    """Write a page with `stackgraph viz ARGS`, open it, check the console is clean, save a screenshot."""
+    page = tmp_path / f"{name}.html"
+    run("viz", *args, "--output", str(page), store=store)
+    state = open_page(driver, page)
+    assert state["severe"] == []
+    shoot(driver, tmp_path, name)
+    return state
+
+
 def shoot(driver, tmp_path: Path, name: str) -> Path:
     path = tmp_path / f"{name}.png"
     driver.save_screenshot(str(path))
@@ -91,10 +96,7 @@ def test_whole_graph_page(browser, loaded, tmp_path):
 
 
 def test_cooccurrence_page(browser, loaded, tmp_path):
-    page = tmp_path / "cooccurrence.html"
-    run("viz", "--kind", "cooccurrence", "--min-count", "5", "--output", str(page), store=loaded)
-    state = open_page(browser, page)
-    assert state["severe"] == []
+    state = viz_page(browser, loaded, tmp_path, "cooccurrence", "--kind", "cooccurrence", "--min-count", "5")
     assert (state["nodes"], state["edges"]) == (6, 5)
     assert sorted(state["ids"]) == [f"Technology:{slug}" for slug in ("aws", "docker", "postgres", "redis", "s3", "stripe")]
     weights = browser.execute_script(
@@ -102,23 +104,15 @@ def test_cooccurrence_page(browser, loaded, tmp_path):
     assert weights["Technology:postgres Technology:redis"] == 6
     assert weights["Technology:aws Technology:postgres"] == 6
     assert weights["Technology:postgres Technology:s3"] == 5
-    shoot(browser, tmp_path, "cooccurrence")
 
 
 def test_similar_companies_page(browser, loaded, tmp_path):
-    page = tmp_path / "similar.html"
-    run("viz", "--kind", "similar", "--output", str(page), store=loaded)
-    state = open_page(browser, page)
-    assert state["severe"] == []
+    state = viz_page(browser, loaded, tmp_path, "similar", "--kind", "similar")
     assert (state["nodes"], state["edges"]) == (10, 44)
-    shoot(browser, tmp_path, "similar")
 
 
 def test_ego_page_and_its_tooltip(browser, loaded, tmp_path):
-    page = tmp_path / "ego.html"
-    run("viz", "--kind", "ego", "--around", "Logflare", "--output", str(page), store=loaded)
-    state = open_page(browser, page)
-    assert state["severe"] == []
+    state = viz_page(browser, loaded, tmp_path, "ego", "--kind", "ego", "--around", "Logflare")
     assert (state["nodes"], state["edges"]) == (13, 14)
     tooltip = browser.execute_script("return nodes.get('Company:logflare').title.textContent")
     # The company's stack and episode, as the listing gives them.
@@ -132,8 +126,6 @@ def test_page_works_offline_and_loads_nothing(loaded, tmp_path):
     page = tmp_path / "offline.html"
     run("viz", "--kind", "similar", "--output", str(page), store=loaded)
     html = page.read_text()
-    import re
-
     assert not re.search(r"<script[^>]*\bsrc=", html)
     assert not re.search(r"<link[^>]*\bhref=", html)
     assert "vis.Network" in html
