@@ -57,6 +57,8 @@ SECTIONS = {
     "support the show": "support",
 }
 
+_SECTION_ENDINGS = tuple({name.split()[-1] for name in SECTIONS})
+
 
 class ListingError(ValueError):
     """A listing could not be read; ``str()`` is ``FILE:LINE: what is wrong``."""
@@ -112,6 +114,9 @@ def section_of(text: str) -> str | None:
     >>> section_of("⚙\ufe0f Tech Stack"), section_of("🛠 Libraries Used"), section_of("Tech stacks")
     ('stack', 'libraries', None)
     """
+    # Fast path (parsing calls this on every line): a heading ends with its section's last word.
+    if not text.rstrip().lower().endswith(_SECTION_ENDINGS):
+        return None
     return SECTIONS.get(_NOT_LETTERS.sub("", text).strip().lower())
 
 
@@ -177,7 +182,8 @@ def _chunks(lines: Iterable[Line]) -> Iterator[tuple[str, list[Line]]]:
     """Split numbered lines into the header block and one block per episode."""
     kind, block = "header", []
     for number, text in lines:
-        if _EPISODE_HEADER.match(text.strip()):
+        # "•" first: the header pattern needs one, and most lines have none (the regex is the costly part).
+        if "•" in text and _EPISODE_HEADER.match(text.strip()):
             if block or kind == "episode":
                 yield kind, block
             kind, block = "episode", []
