@@ -155,3 +155,8 @@ def test_markup_in_the_data_shows_as_text_and_runs_nothing(browser, tmp_path):
         assert XSS_TITLE in tooltip  # and the tooltip shows it as text
         assert state["severe"] == []
         shoot(browser, tmp_path, f"hostile-{kind}")
+
+
+def test_empty_store_gives_an_empty_page_that_still_settles(browser, tmp_path):
+    state = viz_page(browser, tmp_path / "empty-store", tmp_path, "empty")
+    assert (state["nodes"], state["edges"]) == (0, 0)

@@ -100,7 +100,7 @@ _BEFORE_NETWORK = """
 """
 # A few hundred nodes settle during stabilization; then physics goes off so the layout stays put.
 _AFTER_NETWORK = """
-                  window.stackgraphStable = false;
+                  window.stackgraphStable = nodes.length === 0;  // an empty network never stabilizes
                   network.once("stabilizationIterationsDone", function () {
                       network.setOptions({physics: {enabled: false}});
                       var bar = document.getElementById("loadingBar");
