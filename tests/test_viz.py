@@ -46,7 +46,7 @@ def test_page_is_offline_and_escapes_data(falkordb_store):
     falkordb_store.clear()
     load_listings([str(LISTING)], falkordb_store)
     graph = store_graph(falkordb_store)
-    hostile = '<img src=x onerror="window.__sgPwned=1">'
+    hostile = '<img src=x onerror="window.__sgPwned=1"><a href=x>'
     graph.nodes["Company:logflare"]["name"] = hostile
     shown, heading, weighted = page_graph(graph, "ego", around="Company:logflare")
     page = build_page(shown, graph, heading, weighted)
@@ -54,6 +54,7 @@ def test_page_is_offline_and_escapes_data(falkordb_store):
     assert not re.search(r"<(?:script|link)[^>]*\b(?:src|href)=", page)
     assert hostile not in page  # neither raw in HTML nor in the JSON (tojson escapes < and >)
     assert "\\u0026lt;img src=x" in page  # the tooltip markup carries the escaped text
+    assert "popup.innerHTML" not in page  # "href" in the data did not switch pyvis to its own popup
     falkordb_store.clear()
 
 

@@ -128,7 +128,9 @@ _STYLE = """
 
 
 def _esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    # pyvis swaps in its own popup (which assumes string titles) when any title contains "href";
+    # spell the data's "href" with an entity so the page keeps vis-network's tooltips.
+    return html.escape("" if value is None else str(value), quote=True).replace("href", "hre&#102;")
 
 
 def _display(key: str, data: dict[str, Any]) -> str:
