@@ -61,6 +61,7 @@ def machine() -> dict:
         "ram_gb": round(mem_kb / 1024 / 1024, 1),
         "python": platform.python_version(),
         "platform": platform.platform(),
+        "loadavg_at_start": os.getloadavg(),  # other work on the machine skews every number
     }
 
 
@@ -230,7 +231,10 @@ def run(args) -> dict:
             print(f"generated {path} in {time.perf_counter() - start:.1f}s", file=sys.stderr)
         entry: dict = {"file_mb": path.stat().st_size / 1e6}
         entry["parse"] = child("parse", str(path))
-        print(f"[{size}] parse {entry['parse']['mb_per_s']:.1f} MB/s", file=sys.stderr)
+        print(f"[{size}] parse {entry['parse']['mb_per_s']:.1f} MB/s, peak {entry['parse']['peak_rss_mb']:.0f} MB", file=sys.stderr)
+        if args.parse_only:
+            report["sizes"][str(size)] = entry
+            continue
         base = Baseline(path)
         entry["baseline_build_s"] = base.build_s
         entry["companies"], entry["technologies"] = len(base.companies), len(base.techs)
@@ -264,6 +268,9 @@ def table(report: dict) -> str:
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for size, entry in report["sizes"].items():
+        if "falkordb" not in entry:
+            lines.append(f"| {int(size):,} | (parse only) | {entry['file_mb']:.1f} | {entry['parse']['mb_per_s']:.1f} "
+                         f"(peak {entry['parse']['peak_rss_mb']:.0f} MB) | | | | | | | | |")
         for backend in ("falkordb", "neo4j"):
             data = entry.get(backend)
             if not data or "load" not in data:
@@ -305,6 +312,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workdir", default=os.environ.get("BENCH_WORKDIR", "/tmp/stackgraph-bench"))
     parser.add_argument("--out", default=str(HERE / "results"))
     parser.add_argument("--no-neo4j", action="store_true")
+    parser.add_argument("--parse-only", action="store_true", help="generate and parse only (no stores, no queries)")
     parser.add_argument("--neo4j-max", type=int, default=10**9, help="largest N to load into Neo4j")
     args = parser.parse_args(argv)
     report = run(args)
