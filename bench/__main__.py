@@ -242,7 +242,7 @@ def run(args) -> dict:
             if backend == "neo4j" and size > args.neo4j_max:
                 entry[backend] = {"skipped": f"size above --neo4j-max {args.neo4j_max}"}
                 continue
-            store_dir = workdir / f"store-{size}"
+            store_dir = workdir / f"store-{size}-{os.getpid()}"  # one per run: concurrent runs don't wait on each other's lock
             load = child("load", backend, str(store_dir) if backend == "falkordb" else "-", str(path), str(args.batch))
             print(f"[{size}] {backend} load {load['episodes_per_s']:.0f} episodes/s, peak {load['peak_rss_mb']:.0f} MB", file=sys.stderr)
             from graph import open_store
@@ -254,6 +254,8 @@ def run(args) -> dict:
                 store.close()
             entry[backend] = {"load": load, "queries": queries}
         report["sizes"][str(size)] = entry
+        if args.target:  # after each size, so a long run that is cut short keeps what it measured
+            args.target.write_text(json.dumps(report, indent=2) + "\n")
     return report
 
 
@@ -315,10 +317,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--parse-only", action="store_true", help="generate and parse only (no stores, no queries)")
     parser.add_argument("--neo4j-max", type=int, default=10**9, help="largest N to load into Neo4j")
     args = parser.parse_args(argv)
-    report = run(args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    target = out / f"scale-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    target = args.target = out / f"scale-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    report = run(args)
     target.write_text(json.dumps(report, indent=2) + "\n")
     print(table(report))
     print(f"\nresults: {target}", file=sys.stderr)
