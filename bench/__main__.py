@@ -172,28 +172,32 @@ def query_bench(store, base: Baseline, runs: int, rng: random.Random) -> dict:
         "similar_cypher": all(cypher_similar(c) == base.similar(c) for c in companies),
     }
     # The query modules, when present (queries/cooccurring.py, similar.py, path.py).
-    try:
+    # The query modules, when present (queries/cooccurring.py, similar.py, path.py): timed, and
+    # every `shared` count they return checked against the baseline's.
+    def module(name, call, params, counts_of, index, shared_of):
+        try:
+            results[f"{name}_module"] = latency(call, min(runs, 50), params)
+        except ImportError as error:
+            results[f"{name}_module"] = {"missing": str(error)}
+            return
+        agree[f"{name}_module"] = all(
+            int(counts_of(p)[index[ident]]) == shared for p in params[:3] for ident, shared in shared_of(call(p))
+        )
+
+    def cooccurring_module(tech):
         from queries.cooccurring import cooccurring
 
-        results["cooccurring_module"] = latency(lambda t: cooccurring(store, t, limit=10), min(runs, 50), top_techs)
-        ok = True
-        for tech in top_techs[:3]:
-            counts = base.cooccurring_counts(tech)
-            ok &= all(int(counts[base.ti[c.slug]]) == c.shared for c in cooccurring(store, tech, limit=10))
-        agree["cooccurring_module"] = ok
-    except ImportError as error:
-        results["cooccurring_module"] = {"missing": str(error)}
-    try:
+        return cooccurring(store, tech, limit=10)
+
+    def similar_module(company):
         from queries.similar import similar
 
-        results["similar_module"] = latency(lambda c: similar(store, c, limit=10), min(runs, 50), companies)
-        ok = True
-        for company in companies[:3]:
-            counts = base.similar_counts(company)
-            ok &= all(int(counts[base.ci[s.slug]]) == s.shared_count for s in similar(store, company, limit=10))
-        agree["similar_module"] = ok
-    except ImportError as error:
-        results["similar_module"] = {"missing": str(error)}
+        return similar(store, company, limit=10)
+
+    module("cooccurring", cooccurring_module, top_techs, base.cooccurring_counts, base.ti,
+           lambda rows: [(r.slug, r.shared) for r in rows])
+    module("similar", similar_module, companies, base.similar_counts, base.ci,
+           lambda rows: [(r.slug, r.shared_count) for r in rows])
     try:
         from queries.path import path
 
