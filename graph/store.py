@@ -21,6 +21,15 @@ from graph.writer import UpsertStatement, upsert_statements
 Row = dict[str, Any]
 
 
+def quoted(name: str) -> str:
+    """A label or relationship type as a Cypher identifier, whatever characters it holds.
+
+    >>> quoted("Technology"), quoted("odd`name")
+    ('`Technology`', '`odd``name`')
+    """
+    return "`" + name.replace("`", "``") + "`"
+
+
 class GraphStore(abc.ABC):
     """A Cypher-speaking graph store holding one StackGraph graph."""
 
@@ -58,16 +67,18 @@ class GraphStore(abc.ABC):
         """Node counts per label and relationship counts per type.
 
         A node with two labels (a Technology that is also a HostingProvider)
-        counts under each.
+        counts under each. One count per label and per type, which both
+        backends answer from their label and type indexes rather than by
+        scanning the graph.
         """
-        nodes: dict[str, int] = {}
-        for row in self.run("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n"):
-            nodes[row["label"]] = row["n"]
-        relationships = {
-            row["type"]: row["n"]
-            for row in self.run("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n")
+        labels = [row["label"] for row in self.run("CALL db.labels() YIELD label RETURN label")]
+        types = [row["type"] for row in self.run("CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType AS type")]
+        nodes = {label: self.run(f"MATCH (n:{quoted(label)}) RETURN count(n) AS n")[0]["n"] for label in labels}
+        relationships = {t: self.run(f"MATCH ()-[r:{quoted(t)}]->() RETURN count(r) AS n")[0]["n"] for t in types}
+        return {
+            "nodes": {k: v for k, v in sorted(nodes.items()) if v},
+            "relationships": {k: v for k, v in sorted(relationships.items()) if v},
         }
-        return {"nodes": dict(sorted(nodes.items())), "relationships": dict(sorted(relationships.items()))}
 
     def clear(self) -> None:
         """Delete every node and relationship."""
