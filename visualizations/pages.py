@@ -17,6 +17,7 @@ shows as text and runs nothing.
 
 from __future__ import annotations
 
+import colorsys
 import html
 import json
 import math
@@ -47,11 +48,32 @@ LABEL_COLOURS = {
     "Topic": "#a6cee3",
     "Link": "#bdbdbd",
 }
-CATEGORY_COLOURS = [
-    "#ff7f00", "#fdbf6f", "#cab2d6", "#fb9a99", "#b2df8a", "#ffff99", "#8dd3c7", "#bebada",
-    "#80b1d3", "#fccde5", "#d9d9d9", "#bc80bd", "#ccebc5", "#ffed6f", "#66c2a5", "#e78ac3",
+
+
+# Kenneth Kelly's colours of maximum contrast (less white and black): the first twenty
+# categories on a page get colours nobody confuses; more get golden-angle hues.
+KELLY_COLOURS = [
+    "#F3C300", "#875692", "#F38400", "#A1CAF1", "#BE0032", "#C2B280", "#848482", "#008856", "#E68FAC", "#0067A5",
+    "#F99379", "#604E97", "#F6A600", "#B3446C", "#DCD300", "#882D17", "#8DB600", "#654522", "#E25822", "#2B3D26",
 ]
-HOSTING_COLOUR = "#f781bf"
+
+
+def distinct_colours(count: int) -> list[str]:
+    """``count`` colours that differ from each other, however many categories a page has.
+
+    >>> colours = distinct_colours(40)
+    >>> len(set(colours)), colours[:2]
+    (40, ['#F3C300', '#875692'])
+    """
+    golden = 0.618033988749895
+    colours = KELLY_COLOURS[:count]
+    for index in range(count - len(colours)):
+        red, green, blue = colorsys.hls_to_rgb((0.05 + index * golden) % 1.0, 0.68 if index % 2 == 0 else 0.55, 0.6)
+        colours.append(f"#{round(red * 255):02x}{round(green * 255):02x}{round(blue * 255):02x}")
+    return colours
+
+
+HOSTING_COLOUR = "#00B5AD"  # teal: no Kelly colour is near it, so hosting providers stand out
 
 PHYSICS_OPTIONS = {
     "physics": {
@@ -213,8 +235,6 @@ def _colour(data: dict[str, Any], categories: dict[str, str]) -> tuple[str, str]
         if "HostingProvider" in data.get("labels", []):
             return HOSTING_COLOUR, "Technology: hosting provider"
         category = str(data.get("category") or "other")
-        if category not in categories:
-            categories[category] = CATEGORY_COLOURS[len(categories) % len(CATEGORY_COLOURS)]
         return categories[category], f"Technology: {category}"
     return LABEL_COLOURS.get(label, "#999999"), label
 
@@ -226,9 +246,10 @@ def build_page(shown: nx.Graph, full: nx.MultiDiGraph, heading: str, weighted: b
     # Autoescape: the template puts node ids and the heading into HTML (the select menu).
     net.templateEnv = Environment(loader=FileSystemLoader(net.template_dir), autoescape=True)
     facts = _Facts(full)
-    # One colour per category across every page: assigned in name order over the whole graph.
-    names = sorted({str(d.get("category") or "other") for _, d in full.nodes(data=True) if d.get("label") == "Technology"})
-    categories = {name: CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i, name in enumerate(names)}
+    # Colours go to the categories this page shows, in name order, so that they stay distinct.
+    shown_data = (full.nodes[key] if key in full else shown.nodes[key] for key in shown.nodes)
+    names = sorted({str(d.get("category") or "other") for d in shown_data if d.get("label") == "Technology"})
+    categories = dict(zip(names, distinct_colours(len(names))))
     legend: dict[str, str] = {}
     degrees = dict(shown.degree(weight=None))
     for key in sorted(shown.nodes, key=lambda k: (str(shown.nodes[k].get("label")), k)):
