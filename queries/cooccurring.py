@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from graph.store import GraphStore
 from queries.names import resolve_technology
-from queries.profiles import take
+from queries.profiles import take, total_companies
+from queries.profiles import users as technology_users
 
 TOTAL = "MATCH (c:Company) RETURN count(c) AS companies"
 
@@ -29,7 +30,9 @@ RETURN t.id AS id, count(DISTINCT c) AS companies
 WITH_ONE = """
 MATCH (a:Technology {id: $technology})<-[:USES]-(c:Company)-[:USES]->(b:Technology)
 WHERE b.id <> a.id AND ($category IS NULL OR b.category = $category)
-RETURN b.id AS id, b.name AS name, b.category AS category, count(DISTINCT c) AS shared
+WITH b, count(DISTINCT c) AS shared
+WHERE shared >= $min_count
+RETURN b.id AS id, b.name AS name, b.category AS category, shared
 """
 
 ALL_PAIRS = """
@@ -90,13 +93,23 @@ def cooccurring(
     fewer companies; ``limit`` keeps the first rows (0 keeps none).
     """
     slug = resolve_technology(store, technology)
-    total, users = _counts(store)
-    rows = store.run(WITH_ONE, {"technology": slug, "category": category.lower() if category else None})
+    take([], limit)  # a negative limit is an error before any query
+    rows = store.run(WITH_ONE, {
+        "technology": slug, "category": category.lower() if category else None, "min_count": min_count,
+    })
+    # Lift (the tie-breaker after shared) needs n(B): counted only for the rows up to ``limit``
+    # and those sharing as many companies as the last of them, with n(A) and N, in one query.
+    rows.sort(key=lambda row: -row["shared"])
+    if limit is not None and limit < len(rows):
+        last = rows[limit - 1]["shared"] if limit else None
+        rows = [row for row in rows if last is not None and row["shared"] >= last]
+    if not rows:
+        return []
+    total, users = total_companies(store), technology_users(store, [slug] + [row["id"] for row in rows])
     result = [
         Cooccurrence(row["name"] or row["id"], row["id"], row["category"] or "other", row["shared"],
                      *_measures(row["shared"], users[slug], users[row["id"]], total))
         for row in rows
-        if row["shared"] >= min_count
     ]
     result.sort(key=lambda c: (-c.shared, -c.lift, c.technology.lower(), c.slug))
     return take(result, limit)

@@ -88,3 +88,102 @@ class Profiles:
     def names(self, technologies: Iterable[str]) -> list[str]:
         """Display names, sorted case-insensitively."""
         return sorted((self.technology_names.get(t, t) for t in technologies), key=lambda n: (n.lower(), n))
+
+
+# --- Around one stack: only the companies that share something with it ------------------------
+# The whole-graph Profiles above is O(companies) per call; the questions "who resembles this
+# stack" and "what goes with this technology" need only the companies sharing a technology with
+# it, plus global counts (N, document frequencies) for the technologies that matter.
+
+TOTAL = "MATCH (c:Company) RETURN count(c) AS companies"
+
+STACK = """
+MATCH (c:Company {id: $company})-[:USES]->(t:Technology)
+RETURN DISTINCT t.id AS id
+"""
+
+CANDIDATES = """
+MATCH (t:Technology)<-[:USES]-(o:Company)
+WHERE t.id IN $stack AND ($exclude IS NULL OR o.id <> $exclude)
+WITH DISTINCT o
+MATCH (o)-[:USES]->(x:Technology)
+RETURN o.id AS id, o.name AS name, collect(DISTINCT x.id) AS technologies
+"""
+
+USERS = """
+MATCH (t:Technology)<-[:USES]-(c:Company)
+WHERE t.id IN $ids
+RETURN t.id AS id, count(DISTINCT c) AS companies
+"""
+
+NAMED = """
+MATCH (t:Technology)
+WHERE t.id IN $ids
+RETURN t.id AS id, t.name AS name, t.category AS category
+"""
+
+
+def total_companies(store: GraphStore) -> int:
+    return store.run(TOTAL)[0]["companies"]
+
+
+def company_stack(store: GraphStore, company: str) -> frozenset[str]:
+    """The technology ids of the company with id ``company``."""
+    return frozenset(row["id"] for row in store.run(STACK, {"company": company}) if row["id"] is not None)
+
+
+def users(store: GraphStore, technologies: Iterable[str]) -> dict[str, int]:
+    """Companies using each of ``technologies`` (absent: none), in one query over those technologies only."""
+    ids = sorted(set(technologies))
+    return {row["id"]: row["companies"] for row in store.run(USERS, {"ids": ids})} if ids else {}
+
+
+def technologies(store: GraphStore, ids: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Display names and categories of ``ids``, as Profiles holds them (an id not in the store has neither)."""
+    ids = sorted(set(ids))
+    names, categories = {}, {}
+    for row in store.run(NAMED, {"ids": ids}) if ids else []:
+        names[row["id"]] = row["name"] or row["id"]
+        categories[row["id"]] = row["category"] or "other"
+    return names, categories
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """The companies sharing at least one technology with ``stack`` (``exclude`` left out), with their stacks."""
+
+    stack: frozenset[str]
+    stacks: dict[str, frozenset[str]]
+    company_names: dict[str, str]
+
+    @classmethod
+    def load(cls, store: GraphStore, stack: frozenset[str], exclude: str | None = None) -> Neighbourhood:
+        stacks, names = {}, {}
+        if stack:
+            for row in store.run(CANDIDATES, {"stack": sorted(stack), "exclude": exclude}):
+                stacks[row["id"]] = frozenset(t for t in row["technologies"] if t is not None)
+                names[row["id"]] = row["name"] or row["id"]
+        return cls(stack, stacks, names)
+
+
+class Weights:
+    """IDF weights, log(N / df), for the technologies asked about only; as Profiles.idf, 0.0 for df = 0."""
+
+    def __init__(self, store: GraphStore, technologies: Iterable[str]):
+        self.companies = total_companies(store)
+        self.frequencies = users(store, technologies)
+        self._idf: dict[str, float] = {}
+
+    def idf(self, technology: str) -> float:
+        if technology not in self._idf:
+            df = self.frequencies.get(technology, 0)
+            self._idf[technology] = math.log(self.companies / df) if df else 0.0
+        return self._idf[technology]
+
+    def cosine(self, a: frozenset[str], b: frozenset[str]) -> float:
+        """Profiles.cosine, with these weights."""
+        idf = {t: self.idf(t) for t in a | b}
+        dot = sum(idf[t] ** 2 for t in a & b)
+        norm_a = math.sqrt(sum(idf[t] ** 2 for t in a))
+        norm_b = math.sqrt(sum(idf[t] ** 2 for t in b))
+        return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from graph.store import GraphStore
 from queries.names import resolve_company
-from queries.profiles import Profiles, take
-from queries.similar import rank
+from queries.profiles import company_stack, take, technologies
+from queries.similar import ranked
 
 
 @dataclass(frozen=True)
@@ -34,18 +34,18 @@ def recommend(
     Ordered by score, then the number of companies behind it (both descending), then name.
     """
     slug = resolve_company(store, company)
-    profiles = Profiles.load(store)
-    stack = profiles.stacks[slug]
-    nearest = rank(profiles, stack, slug, by)[: max(neighbours, 0)]
+    stack = company_stack(store, slug)
+    nearest = ranked(store, stack, slug, by, max(neighbours, 0))
     scores: dict[str, float] = {}
     behind: dict[str, list[str]] = {}
-    for neighbour in nearest:
+    for neighbour, other in nearest:
         weight = neighbour.jaccard if by == "jaccard" else neighbour.cosine
-        for technology in profiles.stacks[neighbour.slug] - stack:
+        for technology in other - stack:
             scores[technology] = scores.get(technology, 0.0) + weight
             behind.setdefault(technology, []).append(neighbour.company)
+    names, categories = technologies(store, scores)
     rows = [
-        Recommendation(profiles.technology_names.get(t, t), t, profiles.categories.get(t, "other"), score, behind[t])
+        Recommendation(names.get(t, t), t, categories.get(t, "other"), score, behind[t])
         for t, score in scores.items()
     ]
     rows.sort(key=lambda r: (-round(r.score, 12), -len(r.companies), r.technology.lower(), r.slug))

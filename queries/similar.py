@@ -18,7 +18,8 @@ from typing import Iterable
 from graph.store import GraphStore
 from loaders.catalog import Catalog
 from queries.names import resolve_company, resolve_technology
-from queries.profiles import Profiles, take
+from queries.profiles import Neighbourhood, Profiles, Weights, company_stack, take
+from queries.profiles import technologies as technology_details
 
 RANKINGS = ("jaccard", "cosine")
 
@@ -35,31 +36,62 @@ class Similarity:
     only_there: list[str]  # in this company, not in the one asked about
 
 
-def rank(profiles: Profiles, stack: frozenset[str], exclude: str | None, by: str) -> list[Similarity]:
-    """Every company sharing a technology with ``stack``, best first by ``by`` (then the other score, then name)."""
+def display_names(names: dict[str, str], technologies: Iterable[str]) -> list[str]:
+    """Profiles.names: display names (the id when the store has none), sorted case-insensitively."""
+    return sorted((names.get(t, t) for t in technologies), key=lambda n: (n.lower(), n))
+
+
+def ranked(
+    store: GraphStore, stack: frozenset[str], exclude: str | None, by: str, limit: int | None = None
+) -> list[tuple[Similarity, frozenset[str]]]:
+    """The first ``limit`` companies sharing a technology with ``stack``, best first by ``by`` (then the other
+    score, then name), each with its own stack.
+
+    Only those companies are read (not every company), and the document frequencies only of the
+    technologies whose IDF a returned or tied row needs: ranked by Jaccard, the cosine only
+    breaks ties, so it is computed for the rows up to ``limit`` and those tied with the last.
+    """
     if by not in RANKINGS:
         raise ValueError(f"unknown ranking {by!r}; choose one of: {', '.join(RANKINGS)}")
+    take([], limit)  # a negative limit is an error before any query
+    hood = Neighbourhood.load(store, stack, exclude)
+    jaccard = {slug: Profiles.jaccard(stack, other) for slug, other in hood.stacks.items()}
+    needed = list(hood.stacks)
+    if by == "jaccard" and limit is not None and limit < len(needed):
+        needed.sort(key=lambda slug: -round(jaccard[slug], 12))
+        last = round(jaccard[needed[limit - 1]], 12) if limit else None
+        needed = [slug for slug in needed if last is not None and round(jaccard[slug], 12) >= last]
+    weights = Weights(store, stack.union(*(hood.stacks[slug] for slug in needed)))
+    scores = [(slug, jaccard[slug], weights.cosine(stack, hood.stacks[slug])) for slug in needed]
+    first, second = (1, 2) if by == "jaccard" else (2, 1)
+    scores.sort(key=lambda s: (-round(s[first], 12), -round(s[second], 12), hood.company_names[s[0]].lower(), s[0]))
+    kept = take(scores, limit)
+    names, _ = technology_details(store, stack.union(*(hood.stacks[slug] for slug, _, _ in kept)))
     rows = []
-    for slug, other in profiles.stacks.items():
-        if slug == exclude or not stack & other:
-            continue
-        rows.append(
+    for slug, jaccard_score, cosine_score in kept:
+        other = hood.stacks[slug]
+        rows.append((
             Similarity(
-                profiles.company_names[slug], slug, profiles.jaccard(stack, other), profiles.cosine(stack, other),
-                len(stack & other), profiles.names(stack & other), profiles.names(stack - other),
-                profiles.names(other - stack),
-            )
-        )
-    first, second = (lambda s: s.jaccard, lambda s: s.cosine) if by == "jaccard" else (lambda s: s.cosine, lambda s: s.jaccard)
-    rows.sort(key=lambda s: (-round(first(s), 12), -round(second(s), 12), s.company.lower(), s.slug))
+                hood.company_names[slug], slug, jaccard_score, cosine_score, len(stack & other),
+                display_names(names, stack & other), display_names(names, stack - other),
+                display_names(names, other - stack),
+            ),
+            other,
+        ))
     return rows
+
+
+def rank(
+    store: GraphStore, stack: frozenset[str], exclude: str | None, by: str, limit: int | None = None
+) -> list[Similarity]:
+    """The first ``limit`` companies sharing a technology with ``stack``, best first by ``by`` (then the other score, then name)."""
+    return [similarity for similarity, _ in ranked(store, stack, exclude, by, limit)]
 
 
 def similar(store: GraphStore, company: str, *, by: str = "jaccard", limit: int | None = None) -> list[Similarity]:
     """Companies whose stacks resemble the stack of ``company`` (name or slug, any case)."""
     slug = resolve_company(store, company)
-    profiles = Profiles.load(store)
-    return take(rank(profiles, profiles.stacks[slug], slug, by), limit)
+    return rank(store, company_stack(store, slug), slug, by, limit)
 
 
 def stack_slugs(store: GraphStore, technologies: Iterable[str], catalog: Catalog | None = None) -> frozenset[str]:
@@ -78,4 +110,4 @@ def similar_to_stack(
 ) -> list[Similarity]:
     """Companies whose stacks resemble a stack that is not in the graph, e.g. ``["rails", "postgres"]``."""
     stack = stack_slugs(store, technologies)
-    return take(rank(Profiles.load(store), stack, None, by), limit)
+    return rank(store, stack, None, by, limit)
