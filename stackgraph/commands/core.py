@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -30,23 +31,22 @@ def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool) -> N
     Example:
       stackgraph load data/running-in-production.txt
     """
-    bar: Any = None
+    with contextlib.ExitStack() as cleanup:
+        bar: Any = None
 
-    def on_checked(checked: CheckedListing) -> None:
-        nonlocal bar
-        for error in checked.invalid:
-            click.echo(f"skipped: {error}", err=True)
-        if not quiet:
-            bar = click.progressbar(length=checked.episodes, label="Loading episodes", file=click.get_text_stream("stderr"))
-            bar.__enter__()
+        def on_checked(checked: CheckedListing) -> None:
+            nonlocal bar
+            for error in checked.invalid:
+                click.echo(f"skipped: {error}", err=True)
+            if not quiet:
+                stderr = click.get_text_stream("stderr")
+                bar = cleanup.enter_context(click.progressbar(length=checked.episodes, label="Loading episodes", file=stderr))
 
-    try:
+        if not quiet and click.get_text_stream("stderr").isatty():  # progress is for people, not for logs
+            click.echo(f"Checking {len(paths)} listing file(s)…", err=True)
         report = load_listings(
             paths, app.store, skip_invalid=skip_invalid, on_checked=on_checked, progress=lambda n: bar and bar.update(n)
         )
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
     added = report.added()
     summary = ", ".join(f"{n:+d} {name}" for name, n in {**added["nodes"], **added["relationships"]}.items())
     click.echo(
