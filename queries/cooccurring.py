@@ -33,6 +33,7 @@ WHERE b.id <> a.id AND ($category IS NULL OR b.category = $category)
 WITH b, count(DISTINCT c) AS shared
 WHERE shared >= $min_count
 RETURN b.id AS id, b.name AS name, b.category AS category, shared
+ORDER BY shared DESC
 """
 
 ALL_PAIRS = """
@@ -94,15 +95,20 @@ def cooccurring(
     """
     slug = resolve_technology(store, technology)
     take([], limit)  # a negative limit is an error before any query
-    rows = store.run(WITH_ONE, {
-        "technology": slug, "category": category.lower() if category else None, "min_count": min_count,
-    })
-    # Lift (the tie-breaker after shared) needs n(B): counted only for the rows up to ``limit``
-    # and those sharing as many companies as the last of them, with n(A) and N, in one query.
-    rows.sort(key=lambda row: -row["shared"])
+    if limit == 0:
+        return []
+    params = {"technology": slug, "category": category.lower() if category else None, "min_count": min_count}
+    # Only the rows up to ``limit`` and those sharing as many companies as the last of them can be
+    # returned (lift only breaks ties): Cypher orders and cuts, read on while the last row read ties.
+    top = None if limit is None else limit + 16
+    while True:
+        rows = store.run(WITH_ONE + (" LIMIT $top" if top is not None else ""), {**params, "top": top})
+        if top is None or len(rows) < top or rows[-1]["shared"] < rows[limit - 1]["shared"]:
+            break
+        top *= 4
     if limit is not None and limit < len(rows):
-        last = rows[limit - 1]["shared"] if limit else None
-        rows = [row for row in rows if last is not None and row["shared"] >= last]
+        last = rows[limit - 1]["shared"]
+        rows = [row for row in rows if row["shared"] >= last]
     if not rows:
         return []
     total, users = total_companies(store), technology_users(store, [slug] + [row["id"] for row in rows])

@@ -105,9 +105,11 @@ RETURN DISTINCT t.id AS id
 CANDIDATES = """
 MATCH (t:Technology)<-[:USES]-(o:Company)
 WHERE t.id IN $stack AND ($exclude IS NULL OR o.id <> $exclude)
-WITH DISTINCT o
+WITH o, count(DISTINCT t) AS shared
 MATCH (o)-[:USES]->(x:Technology)
-RETURN o.id AS id, o.name AS name, collect(DISTINCT x.id) AS technologies
+WITH o, shared, collect(DISTINCT x.id) AS technologies
+RETURN o.id AS id, o.name AS name, technologies, toFloat(shared) / ($size + size(technologies) - shared) AS jaccard
+ORDER BY jaccard DESC
 """
 
 USERS = """
@@ -156,14 +158,22 @@ class Neighbourhood:
     stacks: dict[str, frozenset[str]]
     company_names: dict[str, str]
 
+    complete: bool = True  # False: only the ``top`` best by Jaccard were read
+
     @classmethod
-    def load(cls, store: GraphStore, stack: frozenset[str], exclude: str | None = None) -> Neighbourhood:
+    def load(
+        cls, store: GraphStore, stack: frozenset[str], exclude: str | None = None, top: int | None = None
+    ) -> Neighbourhood:
+        """All of them, or (``top``) the ``top`` best by Jaccard, ordered in Cypher so that only those rows travel."""
         stacks, names = {}, {}
-        if stack:
-            for row in store.run(CANDIDATES, {"stack": sorted(stack), "exclude": exclude}):
-                stacks[row["id"]] = frozenset(t for t in row["technologies"] if t is not None)
-                names[row["id"]] = row["name"] or row["id"]
-        return cls(stack, stacks, names)
+        if not stack:
+            return cls(stack, stacks, names)
+        query = CANDIDATES + (" LIMIT $top" if top is not None else "")
+        rows = store.run(query, {"stack": sorted(stack), "exclude": exclude, "size": len(stack), "top": top})
+        for row in rows:
+            stacks[row["id"]] = frozenset(t for t in row["technologies"] if t is not None)
+            names[row["id"]] = row["name"] or row["id"]
+        return cls(stack, stacks, names, top is None or len(rows) < top)
 
 
 class Weights:

@@ -54,7 +54,12 @@ def ranked(
     if by not in RANKINGS:
         raise ValueError(f"unknown ranking {by!r}; choose one of: {', '.join(RANKINGS)}")
     take([], limit)  # a negative limit is an error before any query
-    hood = Neighbourhood.load(store, stack, exclude)
+    if limit == 0:
+        return []
+    if by == "jaccard" and limit is not None:
+        hood = _best_by_jaccard(store, stack, exclude, limit)
+    else:
+        hood = Neighbourhood.load(store, stack, exclude)
     jaccard = {slug: Profiles.jaccard(stack, other) for slug, other in hood.stacks.items()}
     needed = list(hood.stacks)
     if by == "jaccard" and limit is not None and limit < len(needed):
@@ -79,6 +84,20 @@ def ranked(
             other,
         ))
     return rows
+
+
+def _best_by_jaccard(store: GraphStore, stack: frozenset[str], exclude: str | None, limit: int) -> Neighbourhood:
+    """The companies that can be among the first ``limit`` by Jaccard: the best ones, read until the
+    rows read end below the ``limit``-th (rounded as ranked), so that no tie with it is left unread."""
+    top = limit + 16
+    while True:
+        hood = Neighbourhood.load(store, stack, exclude, top)
+        if hood.complete:
+            return hood
+        scores = sorted((round(Profiles.jaccard(stack, other), 12) for other in hood.stacks.values()), reverse=True)
+        if scores[-1] < scores[limit - 1]:
+            return hood
+        top *= 4
 
 
 def rank(
