@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Iterable, TypeVar
+from typing import Callable, Iterable, TypeVar
 
 from graph.store import GraphStore
 
@@ -37,6 +37,15 @@ def take(rows: list[T], limit: int | None) -> list[T]:
     if limit < 0:
         raise ValueError("limit must be 0 or more")
     return rows[:limit]
+
+
+def idf_cosine(idf_of: Callable[[str], float], a: frozenset[str], b: frozenset[str]) -> float:
+    """Cosine of the two sets as binary vectors weighted by ``idf_of``."""
+    idf = {t: idf_of(t) for t in a | b}
+    dot = sum(idf[t] ** 2 for t in a & b)
+    norm_a = math.sqrt(sum(idf[t] ** 2 for t in a))
+    norm_b = math.sqrt(sum(idf[t] ** 2 for t in b))
+    return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
 
 
 @dataclass(frozen=True)
@@ -79,11 +88,7 @@ class Profiles:
 
     def cosine(self, a: frozenset[str], b: frozenset[str]) -> float:
         """Cosine of the two sets as binary vectors weighted by IDF."""
-        idf = {t: self.idf(t) for t in a | b}
-        dot = sum(idf[t] ** 2 for t in a & b)
-        norm_a = math.sqrt(sum(idf[t] ** 2 for t in a))
-        norm_b = math.sqrt(sum(idf[t] ** 2 for t in b))
-        return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
+        return idf_cosine(self.idf, a, b)
 
     def names(self, technologies: Iterable[str]) -> list[str]:
         """Display names, sorted case-insensitively."""
@@ -192,8 +197,4 @@ class Weights:
 
     def cosine(self, a: frozenset[str], b: frozenset[str]) -> float:
         """Profiles.cosine, with these weights."""
-        idf = {t: self.idf(t) for t in a | b}
-        dot = sum(idf[t] ** 2 for t in a & b)
-        norm_a = math.sqrt(sum(idf[t] ** 2 for t in a))
-        norm_b = math.sqrt(sum(idf[t] ** 2 for t in b))
-        return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
+        return idf_cosine(self.idf, a, b)
