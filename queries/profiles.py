@@ -107,13 +107,18 @@ MATCH (c:Company {id: $company})-[:USES]->(t:Technology)
 RETURN DISTINCT t.id AS id
 """
 
+# Sizes first, stacks only for the companies kept ({limit}: empty, or a LIMIT on the best by Jaccard).
 CANDIDATES = """
 MATCH (t:Technology)<-[:USES]-(o:Company)
 WHERE t.id IN $stack AND ($exclude IS NULL OR o.id <> $exclude)
 WITH o, count(DISTINCT t) AS shared
 MATCH (o)-[:USES]->(x:Technology)
-WITH o, shared, collect(DISTINCT x.id) AS technologies
-RETURN o.id AS id, o.name AS name, technologies, toFloat(shared) / ($size + size(technologies) - shared) AS jaccard
+WITH o, shared, count(DISTINCT x) AS size
+WITH o, toFloat(shared) / ($size + size - shared) AS jaccard
+ORDER BY jaccard DESC {limit}
+MATCH (o)-[:USES]->(x:Technology)
+WITH o, jaccard, collect(DISTINCT x.id) AS technologies
+RETURN o.id AS id, o.name AS name, technologies, jaccard
 ORDER BY jaccard DESC
 """
 
@@ -173,7 +178,7 @@ class Neighbourhood:
         stacks, names = {}, {}
         if not stack:
             return cls(stack, stacks, names)
-        query = CANDIDATES + (" LIMIT $top" if top is not None else "")
+        query = CANDIDATES.format(limit="LIMIT $top" if top is not None else "")
         rows = store.run(query, {"stack": sorted(stack), "exclude": exclude, "size": len(stack), "top": top})
         for row in rows:
             stacks[row["id"]] = frozenset(t for t in row["technologies"] if t is not None)
