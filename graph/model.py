@@ -50,19 +50,22 @@ class GraphDocument:
 
     def add_node(self, node: Node) -> Node:
         """Add a node, or merge its properties and labels into the one with the same key."""
-        existing = self._node_index.get((node.label, node.key))
+        identity = (node.label, node.key)
+        existing = self._node_index.get(identity)
         if existing is None:
-            self._node_index[(node.label, node.key)] = node
+            self._node_index[identity] = node
             self.nodes.append(node)
             return node
         existing.properties.update(node.properties)
-        existing.extra_labels = tuple(dict.fromkeys(existing.extra_labels + node.extra_labels))
+        if node.extra_labels or existing.extra_labels:
+            existing.extra_labels = tuple(dict.fromkeys(existing.extra_labels + node.extra_labels))
         return existing
 
     def add_relationship(self, rel: Relationship) -> Relationship:
-        existing = self._rel_index.get(rel.identity)
+        identity = (rel.type, rel.start_label, rel.start_key, rel.end_label, rel.end_key)
+        existing = self._rel_index.get(identity)
         if existing is None:
-            self._rel_index[rel.identity] = rel
+            self._rel_index[identity] = rel
             self.relationships.append(rel)
             return rel
         existing.properties.update(rel.properties)

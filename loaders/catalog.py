@@ -187,20 +187,45 @@ class Catalog:
         ...     "Motivation for using Express and Node", stack=["express", "node"])
         (['node'], ['express', 'node'])
         """
+        return self.mentions_listed(text, None, stack)
+
+    def mentions_listed(self, text: str, listed: set[str] | None, stack: Iterable[str] = ()) -> list[str]:
+        """:meth:`mentions`, with the stack already resolved to ``listed`` slugs (None: resolve ``stack``
+        when first needed). An extractor calling this for every topic of an episode resolves its stack once."""
         pattern, slugs_by_key = self._text_matcher
-        listed: set[str] | None = None  # the stack's slugs, resolved when first needed
+        slugs_by_match = self._slugs_by_match
+        by_slug = self._by_slug
         found: dict[str, None] = {}
         for match in pattern.finditer(text.lower()):
-            for slug in slugs_by_key[spelling_key(match.group())]:
+            matched = match.group()
+            slugs = slugs_by_match.get(matched)
+            if slugs is None:
+                slugs = slugs_by_key[spelling_key(matched)]
+                if len(slugs_by_match) < 100_000:
+                    slugs_by_match[matched] = slugs
+            for slug in slugs:
                 if slug in found:
                     continue
-                if self._by_slug[slug].ambiguous:
+                if by_slug[slug].ambiguous:
                     if listed is None:
-                        listed = {entry.slug for entry in map(self.resolve, stack) if entry is not None}
+                        listed = self.listed(stack)
                     if slug not in listed:
                         continue
                 found[slug] = None
         return list(found)
+
+    def listed(self, stack: Iterable[str]) -> set[str]:
+        """The slugs of the catalog technologies a stack's tags name (unknown tags left out)."""
+        return {entry.slug for entry in map(self.resolve, stack) if entry is not None}
+
+    def by_slug(self, slug: str) -> TechnologyEntry | None:
+        """The catalog entry with this exact slug (what :meth:`mentions` returns); None when unknown."""
+        return self._by_slug.get(slug)
+
+    @functools.cached_property
+    def _slugs_by_match(self) -> dict[str, tuple[str, ...]]:
+        """Matched text (lowercase) -> the slugs it names; filled as texts are scanned."""
+        return {}
 
     @functools.cached_property
     def _text_matcher(self) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:

@@ -18,6 +18,7 @@ Libraries. Nothing here knows about stores.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -28,6 +29,12 @@ from loaders.guests import guests_from_description
 from loaders.libraries import domain_of, library_from_url
 from loaders.listing import ListingEpisode, PodcastHeader
 from loaders.slug import slugify
+
+# Pure functions of a URL or a name that episodes repeat (the same references, libraries and
+# podcast): computed once per distinct value, in bounded caches so memory stays flat.
+_domain_of = functools.lru_cache(maxsize=16384)(domain_of)
+_library_from_url = functools.lru_cache(maxsize=16384)(library_from_url)
+_slugify = functools.lru_cache(maxsize=16384)(slugify)
 
 # A sentence that says where the company runs: "hosted on AWS", "running on Google Cloud",
 # "hosting costs about $65 / month on DigitalOcean", "runs on both AWS and DigitalOcean".
@@ -40,9 +47,9 @@ def episode_id(episode: ListingEpisode) -> str:
     return f"{episode.date.isoformat()}-{slugify(episode.title)}"
 
 
-def podcast_document(header: PodcastHeader) -> GraphDocument:
-    """The podcast and its host."""
-    doc = GraphDocument()
+def podcast_document(header: PodcastHeader, *, into: GraphDocument | None = None) -> GraphDocument:
+    """The podcast and its host (added to ``into`` when given, which is returned)."""
+    doc = GraphDocument() if into is None else into
     podcast_key = slugify(header.name)
     doc.add_node(Node("Podcast", podcast_key, {"name": header.name, "author": header.author, "description": header.description or None}))
     if header.author:
@@ -58,10 +65,13 @@ def hosting_from_description(description: str, catalog: Catalog, stack: list[str
     ['aws']
     """
     found: list[str] = []
+    listed: set[str] | None = None
     for sentence in _SENTENCE_END.split(" ".join(description.split())):
         if _HOSTING_SENTENCE.search(sentence):
-            for slug in catalog.mentions(sentence, stack):
-                entry = catalog.resolve(slug)
+            if listed is None:
+                listed = catalog.listed(stack)
+            for slug in catalog.mentions_listed(sentence, listed):
+                entry = catalog.by_slug(slug)
                 if entry is not None and entry.hosting and slug not in found:
                     found.append(slug)
     return found
@@ -88,11 +98,19 @@ def _topic_keys(key: str, topics) -> list[str]:
 
 
 def episode_document(
-    episode: ListingEpisode, catalog: Catalog | None = None, podcast: PodcastHeader | None = None
+    episode: ListingEpisode,
+    catalog: Catalog | None = None,
+    podcast: PodcastHeader | None = None,
+    *,
+    into: GraphDocument | None = None,
 ) -> GraphDocument:
-    """Everything one episode says, as nodes and relationships keyed naturally."""
+    """Everything one episode says, as nodes and relationships keyed naturally.
+
+    With ``into``, they are added to that document (a batch) and it is returned: the same
+    document as extending the batch with this episode's own, without the copy.
+    """
     catalog = catalog or Catalog.default()
-    doc = GraphDocument()
+    doc = GraphDocument() if into is None else into
     key = episode_id(episode)
     doc.add_node(
         Node(
@@ -107,7 +125,7 @@ def episode_document(
         )
     )
     if podcast is not None:
-        doc.add_relationship(Relationship("HAS_EPISODE", "Podcast", slugify(podcast.name), "Episode", key))
+        doc.add_relationship(Relationship("HAS_EPISODE", "Podcast", _slugify(podcast.name), "Episode", key))
 
     company = company_from_text(episode.title, episode.description, lambda name: catalog.resolve(name) is not None)
     company_key = slugify(company.name)
@@ -138,19 +156,22 @@ def episode_document(
                 Relationship("HOSTED_ON", "Company", company_key, "Technology", slug, {"episode": key, "source": "description"})
             )
 
+    listed: set[str] | None = None
     for topic, topic_key in zip(episode.topics, _topic_keys(key, episode.topics)):
         doc.add_node(Node("Topic", topic_key, {"offset_s": topic.offset_s, "text": topic.text, "episode": key}))
         doc.add_relationship(Relationship("HAS_TOPIC", "Episode", key, "Topic", topic_key))
-        for slug in catalog.mentions(topic.text, stack_slugs):
-            doc.add_node(_technology_node(catalog.resolve(slug)))
+        if listed is None:
+            listed = catalog.listed(stack_slugs)
+        for slug in catalog.mentions_listed(topic.text, listed):
+            doc.add_node(_technology_node(catalog.by_slug(slug)))
             doc.add_relationship(Relationship("MENTIONS", "Topic", topic_key, "Technology", slug))
 
     for reference in episode.references:
-        doc.add_node(Node("Link", reference.url, {"domain": domain_of(reference.url), "note": reference.note}))
+        doc.add_node(Node("Link", reference.url, {"domain": _domain_of(reference.url), "note": reference.note}))
         doc.add_relationship(Relationship("REFERENCES", "Episode", key, "Link", reference.url))
 
     for url in episode.libraries:
-        library = library_from_url(url)
+        library = _library_from_url(url)
         doc.add_node(Node("Library", library.id, {"name": library.name, "url": library.url}))
         doc.add_relationship(Relationship("USES_LIBRARY", "Company", company_key, "Library", library.id, {"episode": key}))
     return doc

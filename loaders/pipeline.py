@@ -16,9 +16,11 @@ interruption, leaves the same graph.
 from __future__ import annotations
 
 import os
+import queue
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from graph.model import GraphDocument
 from graph.store import GraphStore
@@ -27,6 +29,7 @@ from loaders.extract import episode_document, podcast_document
 from loaders.listing import ListingEpisode, ListingError, PodcastHeader, read_listing
 
 Progress = Callable[[int], None]
+T = TypeVar("T")
 
 
 class LoadError(Exception):
@@ -92,15 +95,64 @@ def _documents(paths: list[Path], catalog: Catalog, batch_episodes: int) -> Iter
         for item in read_listing(path, collect_errors=True):
             if isinstance(item, PodcastHeader):
                 podcast = item
-                batch.extend(podcast_document(podcast))
+                podcast_document(podcast, into=batch)
             elif isinstance(item, ListingEpisode):
-                batch.extend(episode_document(item, catalog, podcast))
+                episode_document(item, catalog, podcast, into=batch)
                 count += 1
                 if count == batch_episodes:
                     yield batch, count
                     batch, count = GraphDocument(), 0
     if batch.nodes or count:
         yield batch, count
+
+
+_DONE = object()
+
+
+def _ahead(items: Iterator[T], depth: int = 1) -> Iterator[T]:
+    """The items, produced by a background thread up to ``depth`` items ahead of the consumer.
+
+    Loading alternates Python work (parsing, extraction) with waiting for the database;
+    the thread parses and extracts batch n+1 while the store executes batch n (the wait
+    releases the GIL). At most ``depth`` finished items wait in the queue, so memory stays
+    flat. An exception in the producer is raised in the consumer; a consumer that stops
+    early (an error, an interrupt) stops the producer.
+    """
+    handoff: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put((True, item)):
+                    return
+        except BaseException as error:  # handed to the consumer, raised there
+            put((False, error))
+            return
+        put((True, _DONE))
+
+    thread = threading.Thread(target=produce, name="stackgraph-extract", daemon=True)
+    thread.start()
+    try:
+        while True:
+            ok, item = handoff.get()
+            if not ok:
+                raise item
+            if item is _DONE:
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def load_listings(
@@ -128,7 +180,7 @@ def load_listings(
     catalog = catalog or Catalog.default()
     store.ensure_schema()
     before = store.counts()
-    for document, episodes in _documents(checked.paths, catalog, batch_episodes):
+    for document, episodes in _ahead(_documents(checked.paths, catalog, batch_episodes)):
         store.upsert(document)
         if progress:
             progress(episodes)
