@@ -42,6 +42,8 @@ _EPISODE_HEADER = re.compile(
 )
 _DURATION = re.compile(r"^(?:(?P<hours>\d+)\s*h)?\s*(?:(?P<minutes>\d+)\s*min)?$")
 _TOPIC = re.compile(r"^(?P<stamp>\d{1,2}(?::\d{2}){1,2})\s*[–—-]\s*(?P<text>.*)$")
+# The same lines as _TOPIC whose timestamp parse_timestamp accepts (ASCII digits, :MM and :SS ≤ 59).
+_VALID_TOPIC = re.compile(r"^(\d{1,2}):([0-5][0-9])(?::([0-5][0-9]))?\s*[–—-]\s*(.*)$")
 # Starts like a timestamp followed by a dash, but is not a valid one: "1:7x – text".
 _BROKEN_TOPIC = re.compile(r"^(?P<stamp>\d+:\S*)\s*[–—-]\s")
 _REFERENCE = re.compile(r"^(?P<url>https?://\S+)(?:\s+\((?P<note>.*)\))?\s*$")
@@ -58,6 +60,7 @@ SECTIONS = {
 }
 
 _SECTION_ENDINGS = tuple({name.split()[-1] for name in SECTIONS})
+_HEADING_LAST_CHARS = frozenset(c for name in SECTIONS for c in (name[-1], name[-1].upper()))
 
 
 class ListingError(ValueError):
@@ -160,22 +163,82 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
+_BLOCK_SIZE = 1 << 20
+
+
 def read_lines(path: str | Path) -> Iterator[Line]:
-    """Number and decode a file's lines, streaming; binary or non-UTF-8 data is an error."""
+    """Number and decode a file's lines, streaming; binary or non-UTF-8 data is an error.
+
+    Reads about a megabyte at a time, cut at a line end, and decodes and splits each block at
+    once; a block holding a NUL byte or bad UTF-8 is gone through line by line, so the error
+    names the first bad line, after the good lines before it, exactly as line-by-line reading.
+    """
     source = str(path)
+    number = 0
     with open(path, "rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if b"\x00" in raw:
-                raise ListingError(source, number, "binary data (NUL byte): not a text listing")
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise ListingError(
-                    source, number, f"not UTF-8 text (bad byte at column {error.start + 1}): not a text listing"
-                ) from None
-            if number == 1:
-                text = text.removeprefix("\ufeff")
-            yield number, text.rstrip("\r\n").replace("\ufeff", "")
+        rest = b""
+        while True:
+            data = handle.read(_BLOCK_SIZE)
+            if not data:
+                block, rest = rest, b""
+            else:
+                data = rest + data if rest else data
+                cut = data.rfind(b"\n") + 1
+                if not cut:
+                    rest = data
+                    continue
+                block, rest = data[:cut], data[cut:]
+            if not block:
+                return
+            text = None
+            if b"\x00" not in block:
+                try:
+                    text = block.decode("utf-8")
+                except UnicodeDecodeError:
+                    pass
+            if text is None:
+                for raw in _byte_lines(block):
+                    number += 1
+                    yield number, _decoded_line(raw, number, source)
+                continue
+            lines = text.split("\n")
+            if lines[-1] == "":
+                lines.pop()
+            if number == 0 and lines:
+                lines[0] = lines[0].removeprefix("\ufeff")
+            # In the order line-by-line reading applies them: line ends first, then every BOM.
+            if "\r" in text:
+                lines = [line.rstrip("\r") for line in lines]
+            if "\ufeff" in text:
+                lines = [line.replace("\ufeff", "") for line in lines]
+            for number, line in enumerate(lines, number + 1):
+                yield number, line
+            if not data:
+                return
+
+
+def _byte_lines(block: bytes) -> list[bytes]:
+    """A block's lines as binary iteration of the file gives them: cut after each b"\\n"."""
+    lines = block.split(b"\n")
+    last = lines.pop()
+    result = [line + b"\n" for line in lines]
+    if last:
+        result.append(last)
+    return result
+
+
+def _decoded_line(raw: bytes, number: int, source: str) -> str:
+    if b"\x00" in raw:
+        raise ListingError(source, number, "binary data (NUL byte): not a text listing")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ListingError(
+            source, number, f"not UTF-8 text (bad byte at column {error.start + 1}): not a text listing"
+        ) from None
+    if number == 1:
+        text = text.removeprefix("\ufeff")
+    return text.rstrip("\r\n").replace("\ufeff", "")
 
 
 def _chunks(lines: Iterable[Line]) -> Iterator[tuple[str, list[Line]]]:
@@ -224,7 +287,10 @@ def parse_episode(block: list[Line], source: str) -> ListingEpisode:
     description: list[str] = []
     seen_sections = False
     for number, text in content[1:]:
-        opened = section_of(text)
+        # section_of only when the line can end a heading: in its section's last letter, or a
+        # non-ASCII character (whose lowercase could be one).
+        last = text[-1]
+        opened = section_of(text) if last in _HEADING_LAST_CHARS or not last.isascii() else None
         if opened:
             section, seen_sections = opened, True
         elif section == "description":
@@ -248,6 +314,19 @@ def parse_episode(block: list[Line], source: str) -> ListingEpisode:
 
 
 def _add_topic_line(episode: ListingEpisode, description: list[str], number: int, text: str, source: str) -> None:
+    # Fast path: a valid timestamp (minutes and seconds 00-59) and some text. Anything else,
+    # including every error, takes the general path below.
+    valid = _VALID_TOPIC.match(text)
+    if valid:
+        hours, minutes, seconds, topic = valid.groups()
+        topic = topic.strip()
+        if topic:
+            if seconds is None:
+                offset = int(hours) * 60 + int(minutes)
+            else:
+                offset = (int(hours) * 60 + int(minutes)) * 60 + int(seconds)
+            episode.topics.append(Topic(offset, topic, number))
+            return
     match = _TOPIC.match(text)
     if match:
         offset = parse_timestamp(match["stamp"])
@@ -286,6 +365,12 @@ def parse_listing(
     next episode.
     """
     numbered = (item if isinstance(item, tuple) else (n, item.rstrip("\r\n")) for n, item in enumerate(lines, 1))
+    yield from _parse_numbered(numbered, source, collect_errors)
+
+
+def _parse_numbered(
+    numbered: Iterable[Line], source: str, collect_errors: bool
+) -> Iterator[ListingEpisode | PodcastHeader | ListingError]:
     found_any = False
     for kind, block in _chunks(numbered):
         if kind == "header":
@@ -311,7 +396,7 @@ def read_listing(path: str | Path, *, collect_errors: bool = False) -> Iterator[
             raise ListingError(source, None, "is a directory, not a listing file")
         if Path(path).stat().st_size == 0:
             raise ListingError(source, None, "empty file: no episodes")
-        yield from parse_listing(read_lines(path), source, collect_errors=collect_errors)
+        yield from _parse_numbered(read_lines(path), source, collect_errors)
     except FileNotFoundError:
         raise ListingError(source, None, "no such file") from None
     except PermissionError:
