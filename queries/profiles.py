@@ -113,8 +113,8 @@ MATCH (t:Technology)<-[:USES]-(o:Company)
 WHERE t.id IN $stack AND ($exclude IS NULL OR o.id <> $exclude)
 WITH o, count(DISTINCT t) AS shared
 MATCH (o)-[:USES]->(x:Technology)
-WITH o, shared, count(DISTINCT x) AS size
-WITH o, toFloat(shared) / ($size + size - shared) AS jaccard
+WITH o, shared, count(DISTINCT x) AS used
+WITH o, toFloat(shared) / ($size + used - shared) AS jaccard
 ORDER BY jaccard DESC {limit}
 MATCH (o)-[:USES]->(x:Technology)
 WITH o, jaccard, collect(DISTINCT x.id) AS technologies
