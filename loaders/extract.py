@@ -32,9 +32,9 @@ from loaders.slug import slugify
 
 # Pure functions of a URL or a name that episodes repeat (the same references, libraries and
 # podcast): computed once per distinct value, in bounded caches so memory stays flat.
-_domain_of = functools.lru_cache(maxsize=16384)(domain_of)
-_library_from_url = functools.lru_cache(maxsize=16384)(library_from_url)
-_slugify = functools.lru_cache(maxsize=16384)(slugify)
+_domain_of = functools.lru_cache(maxsize=4096)(domain_of)
+_library_from_url = functools.lru_cache(maxsize=4096)(library_from_url)
+_slugify = functools.lru_cache(maxsize=4096)(slugify)
 
 # A sentence that says where the company runs: "hosted on AWS", "running on Google Cloud",
 # "hosting costs about $65 / month on DigitalOcean", "runs on both AWS and DigitalOcean".

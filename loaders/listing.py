@@ -163,13 +163,13 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
-_BLOCK_SIZE = 1 << 20
+_BLOCK_SIZE = 1 << 18
 
 
 def read_lines(path: str | Path) -> Iterator[Line]:
     """Number and decode a file's lines, streaming; binary or non-UTF-8 data is an error.
 
-    Reads about a megabyte at a time, cut at a line end, and decodes and splits each block at
+    Reads 256 KB at a time, cut at a line end, and decodes and splits each block at
     once; a block holding a NUL byte or bad UTF-8 is gone through line by line, so the error
     names the first bad line, after the good lines before it, exactly as line-by-line reading.
     """
