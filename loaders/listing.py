@@ -46,7 +46,8 @@ _TOPIC = re.compile(r"^(?P<stamp>\d{1,2}(?::\d{2}){1,2})\s*[–—-]\s*(?P<text>
 _VALID_TOPIC = re.compile(r"^(\d{1,2}):([0-5][0-9])(?::([0-5][0-9]))?\s*[–—-]\s*(.*)$")
 # Starts like a timestamp followed by a dash, but is not a valid one: "1:7x – text".
 _BROKEN_TOPIC = re.compile(r"^(?P<stamp>\d+:\S*)\s*[–—-]\s")
-_REFERENCE = re.compile(r"^(?P<url>https?://\S+)(?:\s+\((?P<note>.*)\))?\s*$")
+# A URL, then maybe a note: "(in parentheses)" as this podcast writes it, or after a dash.
+_REFERENCE = re.compile(r"^(?P<url>https?://\S+)(?:\s+(?:\((?P<note>.*)\)|[-–—:]?\s*(?P<plain_note>.+?)))?\s*$")
 _STACK_ITEM = re.compile(r"^(?P<tag>[^→]+?)\s*(?:→.*)?$")
 _NOT_LETTERS = re.compile(r"^[^\w]+", re.UNICODE)
 
@@ -304,7 +305,8 @@ def parse_episode(block: list[Line], source: str) -> ListingEpisode:
             if tag:
                 episode.stack.append(tag)
         elif section == "libraries":
-            episode.libraries.append(text)
+            # "https://github.com/a/b (a note)" names the library by its URL alone.
+            episode.libraries.append(text.split()[0] if text.startswith(("http://", "https://")) else text)
     if not description and not seen_sections:
         raise ListingError(
             source, title_line, f"episode {title!r} ends right after its title: the file looks truncated"
@@ -348,7 +350,7 @@ def _add_topic_line(episode: ListingEpisode, description: list[str], number: int
 def _add_reference_line(episode: ListingEpisode, text: str) -> None:
     match = _REFERENCE.match(text)
     if match:
-        episode.references.append(Reference(match["url"], match["note"]))
+        episode.references.append(Reference(match["url"], match["note"] or match["plain_note"]))
     elif episode.references:
         previous = episode.references[-1]
         previous.note = f"{previous.note} {text}" if previous.note else text

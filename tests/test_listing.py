@@ -230,3 +230,17 @@ def test_missing_file(tmp_path):
 def test_directory_instead_of_a_file(tmp_path):
     with pytest.raises(ListingError, match="is a directory"):
         list(read_listing(tmp_path))
+
+
+def test_reference_and_library_lines_with_notes_in_other_shapes():
+    text = EPISODE.replace(
+        "https://acme.example/ (home page)",
+        "https://acme.example/ (home page)\nhttps://docs.example/guide - the setup guide\nhttps://plain.example/",
+    ).replace("https://github.com/acme/rocket", "https://github.com/acme/rocket (the launcher)")
+    [episode] = parse_listing(text.splitlines())
+    assert [(r.url, r.note) for r in episode.references] == [
+        ("https://acme.example/", "home page"),
+        ("https://docs.example/guide", "the setup guide"),
+        ("https://plain.example/", None),
+    ]
+    assert episode.libraries == ["https://github.com/acme/rocket"]
