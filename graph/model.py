@@ -14,7 +14,7 @@ upserts it. Nodes and relationships are identified by natural keys (see
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 
 @dataclass
@@ -71,12 +71,6 @@ class GraphDocument:
         existing.properties.update(rel.properties)
         return existing
 
-    def extend(self, other: GraphDocument) -> None:
-        for node in other.nodes:
-            self.add_node(node)
-        for rel in other.relationships:
-            self.add_relationship(rel)
-
     def node(self, label: str, key: str) -> Node | None:
         return self._node_index.get((label, key))
 
@@ -85,10 +79,3 @@ class GraphDocument:
 
     def relationships_of_type(self, rel_type: str) -> list[Relationship]:
         return [r for r in self.relationships if r.type == rel_type]
-
-    @classmethod
-    def merged(cls, documents: Iterable[GraphDocument]) -> GraphDocument:
-        result = cls()
-        for doc in documents:
-            result.extend(doc)
-        return result
