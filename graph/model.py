@@ -5,8 +5,8 @@ upserts it. Nodes and relationships are identified by natural keys (see
 :mod:`graph.schema`), so upserting the same document twice is a no-op.
 
 >>> doc = GraphDocument()
->>> doc.add_node(Node("Technology", "postgres", {"name": "PostgreSQL"}))
->>> doc.add_node(Node("Technology", "postgres", {"category": "database"}))
+>>> _ = doc.add_node(Node("Technology", "postgres", {"name": "PostgreSQL"}))
+>>> _ = doc.add_node(Node("Technology", "postgres", {"category": "database"}))
 >>> doc.nodes[0].properties
 {'name': 'PostgreSQL', 'category': 'database'}
 """

@@ -4,8 +4,8 @@ Counts come from Cypher; the ratios (Jaccard, IDF, cosine) are computed here in
 Python, so the same statement runs unchanged on FalkorDB and Neo4j.
 
 >>> profiles = Profiles.load(store)                  # doctest: +SKIP
->>> profiles.jaccard(profiles.stacks["remote-com"], profiles.stacks["scrollkeeper"])
-0.4736842105263158
+>>> profiles.jaccard(profiles.stacks["remote-com"], profiles.stacks["scrollkeeper"])  # doctest: +SKIP
+0.391304347826087
 """
 
 from __future__ import annotations
