@@ -2,8 +2,9 @@
 
 The catalog is a data file, ``loaders/catalog.toml``: one entry per technology with its
 canonical slug, display name, category, other spellings (aliases), and two flags:
-``hosting`` (a provider a company runs its servers on) and ``ambiguous`` (its name is an
-everyday word, so free text counts it only when the episode's own stack lists it).
+``hosting`` (a provider a company runs its servers on) and ``ambiguous`` (its name, or the
+spellings listed, are everyday words, so free text counts them only when the episode's own
+stack lists the technology).
 
 Spellings are compared by :func:`spelling_key`, which ignores case, spaces, dots, dashes,
 underscores and apostrophes: "PostgreSQL", "postgresql" and "Postgre SQL" are one
@@ -33,7 +34,7 @@ import functools
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -71,11 +72,22 @@ class TechnologyEntry:
     aliases: tuple[str, ...] = ()
     hosting: bool = False
     ambiguous: bool = False
+    # The spelling keys that are everyday words; empty while ``ambiguous`` means all of them.
+    ambiguous_spellings: frozenset[str] = field(default=frozenset(), repr=False)
 
     @property
     def spellings(self) -> tuple[str, ...]:
         """The slug, the name and the aliases: every way a tag or a text may name it."""
         return (self.slug, self.name, *self.aliases)
+
+    def needs_stack(self, matched: str) -> bool:
+        """Whether text naming this technology as ``matched`` counts only when the stack lists it.
+
+        >>> go = TechnologyEntry("golang", "Go", "language", ambiguous=True, ambiguous_spellings=frozenset({"go"}))
+        >>> go.needs_stack("Go"), go.needs_stack("Golang")
+        (True, False)
+        """
+        return self.ambiguous and (not self.ambiguous_spellings or spelling_key(matched) in self.ambiguous_spellings)
 
 
 class Catalog:
@@ -206,7 +218,7 @@ class Catalog:
             for slug in slugs:
                 if slug in found:
                     continue
-                if by_slug[slug].ambiguous:
+                if by_slug[slug].needs_stack(matched):
                     if listed is None:
                         listed = self.listed(stack)
                     if slug not in listed:
@@ -326,7 +338,14 @@ def _node_pattern(node: dict) -> tuple[str, int]:
     return pattern, branches[0][0]
 
 
-_FIELD_TYPES = {"slug": str, "name": str, "category": str, "aliases": list, "hosting": bool, "ambiguous": bool}
+_FIELD_TYPES = {
+    "slug": (str,),
+    "name": (str,),
+    "category": (str,),
+    "aliases": (list,),
+    "hosting": (bool,),
+    "ambiguous": (bool, list),  # true: every spelling is an everyday word; a list: just these
+}
 _REQUIRED_FIELDS = ("slug", "name", "category")
 
 
@@ -352,24 +371,31 @@ def _parse_entry(table: dict, where: str) -> TechnologyEntry:
     unexpected = sorted(set(table) - set(_FIELD_TYPES))
     if unexpected:
         raise ValueError(f"{where}: unknown field {', '.join(unexpected)}")
-    missing = [field for field in _REQUIRED_FIELDS if field not in table]
+    missing = [name for name in _REQUIRED_FIELDS if name not in table]
     if missing:
         raise ValueError(f"{where}: missing field {', '.join(missing)}")
-    for field, value in table.items():
-        if not isinstance(value, _FIELD_TYPES[field]):
-            raise ValueError(f"{where}: {field} must be a {_FIELD_TYPES[field].__name__}, not {value!r}")
+    for name, value in table.items():
+        if not isinstance(value, _FIELD_TYPES[name]):
+            kinds = " or ".join(kind.__name__ for kind in _FIELD_TYPES[name])
+            raise ValueError(f"{where}: {name} must be a {kinds}, not {value!r}")
     if not _SLUG_SHAPE.fullmatch(table["slug"]):
         raise ValueError(f"{where}: slug must be lowercase letters and digits joined by dashes")
     aliases = table.get("aliases", [])
     if not all(isinstance(alias, str) for alias in aliases):
         raise ValueError(f"{where}: aliases must be strings")
+    ambiguous = table.get("ambiguous", False)
+    ambiguous_spellings = frozenset(spelling_key(s) for s in ambiguous) if isinstance(ambiguous, list) else frozenset()
+    known = {spelling_key(s) for s in (table["slug"], table["name"], *aliases)}
+    if not ambiguous_spellings <= known:
+        raise ValueError(f"{where}: ambiguous names {sorted(ambiguous_spellings - known)}, which are not its spellings")
     return TechnologyEntry(
         slug=table["slug"],
         name=table["name"],
         category=table["category"],
         aliases=tuple(aliases),
         hosting=table.get("hosting", False),
-        ambiguous=table.get("ambiguous", False),
+        ambiguous=bool(ambiguous),
+        ambiguous_spellings=ambiguous_spellings,
     )
 
 

@@ -116,7 +116,9 @@ def test_no_spelling_belongs_to_two_technologies(raw):
 
 def test_flags_are_written_only_when_true(raw):
     for table in raw["technology"]:
-        assert table.get("hosting", True) is True and table.get("ambiguous", True) is True, table["slug"]
+        assert table.get("hosting", True) is True, table["slug"]
+        ambiguous = table.get("ambiguous", True)
+        assert ambiguous is True or (isinstance(ambiguous, list) and ambiguous), table["slug"]
 
 
 def test_hosting_providers(catalog):
@@ -297,6 +299,25 @@ def test_ambiguous_names_need_the_stack(catalog):
     assert catalog.mentions(text, ["Go", "HashiCorp Vault"]) == ["golang", "vault"]
 
 
+def test_only_the_everyday_spellings_need_the_stack(catalog):
+    text = "Golang on the back-end, EmberJS and ReactJS in front, HashiCorp Vault for secrets"
+    assert catalog.mentions(text) == ["golang", "emberjs", "react", "vault"]
+    assert catalog.mentions("Let's go with Ember, React and the vault") == []
+    assert catalog.mentions("Let's go with Ember", ["golang", "emberjs"]) == ["golang", "emberjs"]
+    assert catalog.mentions("Cooking with Chef") == []  # every spelling of chef is an everyday word
+
+
+def test_an_ambiguous_spelling_must_be_one_of_the_entry(tmp_path):
+    path = tmp_path / "catalog.toml"
+    path.write_text(
+        '[categories]\nother = "x"\nlanguage = "x"\n\n[[technology]]\nslug = "golang"\nname = "Go"\n'
+        'category = "language"\nambiguous = ["golf"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"technology #1 \(golang\): ambiguous names \['golf'\]"):
+        Catalog.from_path(path)
+
+
 def test_short_aliases_are_never_found_in_text(catalog):
     assert catalog.mentions("What to do with PG and JS", ["digitalocean", "postgres", "javascript"]) == []
 
@@ -317,8 +338,10 @@ def test_the_longest_spelling_wins(catalog):
 def test_a_provider_prefix_names_the_provider_too(catalog):
     assert catalog.mentions("Google Cloud Run and Azure Functions") == ["gcp", "cloud-run", "azure", "azure-functions"]
     assert catalog.mentions("Heroku Postgres") == ["heroku", "heroku-postgres"]
-    assert catalog.mentions("AWS Lambda") == ["aws"]
-    assert catalog.mentions("AWS Lambda", ["lambda"]) == ["aws", "lambda"]
+    # "lambda" alone is an everyday word, "AWS Lambda" is not.
+    assert catalog.mentions("AWS Lambda") == ["aws", "lambda"]
+    assert catalog.mentions("A lambda function") == []
+    assert catalog.mentions("A lambda function", ["lambda"]) == ["lambda"]
     assert catalog.mentions("Amazon Web Services and Google Cloud Platform") == ["aws", "gcp"]
 
 
