@@ -43,11 +43,10 @@ class LoadError(Exception):
 
 @dataclass
 class CheckedListing:
-    """What the first pass found: valid episodes per file and the invalid ones."""
+    """What the first pass found: how many episodes are valid, and the invalid ones."""
 
     paths: list[Path]
     episodes: int = 0
-    bytes: int = 0
     invalid: list[ListingError] = field(default_factory=list)
 
 
@@ -83,7 +82,6 @@ def check_listings(paths: Iterable[str | os.PathLike[str]]) -> CheckedListing:
                 checked.invalid.append(item)
             elif isinstance(item, ListingEpisode):
                 checked.episodes += 1
-        checked.bytes += path.stat().st_size
     return checked
 
 
