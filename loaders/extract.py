@@ -53,8 +53,9 @@ def podcast_document(header: PodcastHeader, *, into: GraphDocument | None = None
     podcast_key = slugify(header.name)
     doc.add_node(Node("Podcast", podcast_key, {"name": header.name, "author": header.author, "description": header.description or None}))
     if header.author:
-        doc.add_node(Node("Person", slugify(header.author), {"name": header.author}))
-        doc.add_relationship(Relationship("HOSTS", "Person", slugify(header.author), "Podcast", podcast_key))
+        host_key = slugify(header.author)
+        doc.add_node(Node("Person", host_key, {"name": header.author}))
+        doc.add_relationship(Relationship("HOSTS", "Person", host_key, "Podcast", podcast_key))
     return doc
 
 
