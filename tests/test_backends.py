@@ -66,22 +66,14 @@ def test_wrong_password_is_one_line_naming_the_uri():
     assert settings["uri"] in line and "auth" in line.lower()
 
 
-def _neo4j_cli(*args: str) -> subprocess.CompletedProcess:
-    settings = require_neo4j()
-    return stackgraph("--backend", "neo4j", "--uri", settings["uri"], "--username", settings["username"],
-                      "--password", settings["password"], *args)
-
-
-def test_cli_copy_to_neo4j(tmp_path, neo4j_store):
-    neo4j_store.clear()
+def test_cli_copy_to_neo4j(tmp_path, request):
     store = tmp_path / "store"
     stackgraph("load", "-q", str(LISTING), store=store, check=True)
-    result = _neo4j_cli("--store", str(store), "copy", "--from", "falkordb", "--to", "neo4j")
-    assert result.returncode == 0, result.stderr
-    stats = json.loads(_neo4j_cli("stats", "--format", "json").stdout)
+    command = _command("neo4j", tmp_path, request) + ["--store", str(store)]
+    subprocess.run(command + ["copy", "--from", "falkordb", "--to", "neo4j"], env=_clean_env(), check=True)
+    stats = _stats(command)
     assert stats["nodes"]["Episode"] == 10
     assert stats["relationships"]["USES"] == 163
-    neo4j_store.clear()
 
 
 def _big_listing(tmp_path, copies: int):
@@ -95,23 +87,32 @@ def _big_listing(tmp_path, copies: int):
     return path
 
 
+def _clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(("STACKGRAPH_", "NEO4J_"))}
+
+
+def _command(backend: str, tmp_path, request) -> list[str]:
+    """The stackgraph command line for a backend whose graph starts empty."""
+    if backend == "neo4j":
+        request.getfixturevalue("neo4j_store").clear()
+        settings = require_neo4j()
+        return [sys.executable, "-m", "stackgraph", "--backend", "neo4j", "--uri", settings["uri"],
+                "--username", settings["username"], "--password", settings["password"]]
+    return [sys.executable, "-m", "stackgraph", "--store", str(tmp_path / "store")]
+
+
+def _stats(command: list[str]) -> dict:
+    result = subprocess.run(command + ["stats", "--format", "json"], capture_output=True, text=True,
+                            env=_clean_env(), check=True)
+    return json.loads(result.stdout)
+
+
 @pytest.mark.parametrize("backend", ["falkordb", "neo4j"])
 def test_load_killed_halfway_then_rerun_gives_the_full_graph(tmp_path, backend, request):
     copies = 30  # 300 episodes: long enough to be killed in the middle
     big = _big_listing(tmp_path, copies)
-    if backend == "neo4j":
-        request.getfixturevalue("neo4j_store").clear()
-        run = _neo4j_cli
-        base = [sys.executable, "-m", "stackgraph", "--backend", "neo4j", "--uri", require_neo4j()["uri"],
-                "--password", require_neo4j()["password"]]
-    else:
-        store = tmp_path / "store"
-        base = [sys.executable, "-m", "stackgraph", "--store", str(store)]
-
-        def run(*args):
-            return stackgraph(*args, store=store)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("STACKGRAPH_", "NEO4J_"))}
-    loader = subprocess.Popen(base + ["load", str(big)], stderr=subprocess.PIPE, text=True, env=env)
+    command = _command(backend, tmp_path, request)
+    loader = subprocess.Popen(command + ["load", str(big)], stderr=subprocess.PIPE, text=True, env=_clean_env())
     deadline = time.monotonic() + 60
     progress = ""
     while time.monotonic() < deadline and "Loading episodes" not in progress:
@@ -119,38 +120,25 @@ def test_load_killed_halfway_then_rerun_gives_the_full_graph(tmp_path, backend, 
     time.sleep(0.5)
     loader.send_signal(signal.SIGKILL)
     loader.wait()
-    partial = json.loads(run("stats", "--format", "json").stdout)
-    assert partial["nodes"].get("Episode", 0) < 10 * copies, "the load finished before it was killed"
-    assert run("load", "-q", str(big)).returncode == 0
-    full = json.loads(run("stats", "--format", "json").stdout)
+    assert _stats(command)["nodes"].get("Episode", 0) < 10 * copies, "the load finished before it was killed"
+    subprocess.run(command + ["load", "-q", str(big)], env=_clean_env(), check=True)
+    full = _stats(command)
     assert full["nodes"]["Episode"] == 10 * copies
     assert full["nodes"]["Company"] == 10
     assert full["relationships"]["USES"] == 163
     assert full["relationships"]["FEATURES"] == 10 * copies
-    if backend == "neo4j":
-        request.getfixturevalue("neo4j_store").clear()
 
 
 @pytest.mark.parametrize("backend", ["falkordb", "neo4j"])
 def test_two_loads_at_once_leave_no_duplicates(tmp_path, backend, request):
-    if backend == "neo4j":
-        request.getfixturevalue("neo4j_store").clear()
-        settings = require_neo4j()
-        base = [sys.executable, "-m", "stackgraph", "--backend", "neo4j", "--uri", settings["uri"],
-                "--password", settings["password"]]
-    else:
-        base = [sys.executable, "-m", "stackgraph", "--store", str(tmp_path / "store")]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("STACKGRAPH_", "NEO4J_"))}
-    loads = [subprocess.Popen(base + ["load", "-q", str(LISTING)], stderr=subprocess.PIPE, text=True, env=env)
-             for _ in range(2)]
+    command = _command(backend, tmp_path, request)
+    loads = [subprocess.Popen(command + ["load", "-q", str(LISTING)], stderr=subprocess.PIPE, text=True,
+                              env=_clean_env()) for _ in range(2)]
     for load in loads:
         _, err = load.communicate(timeout=180)
         assert load.returncode == 0, err
-    stats = json.loads(subprocess.run(base + ["stats", "--format", "json"], capture_output=True, text=True,
-                                      env=env, check=True).stdout)
+    stats = _stats(command)
     assert stats["nodes"]["Episode"] == 10
     assert stats["nodes"]["Technology"] >= 81
     for rel_type, n in EXPECTED_RELATIONSHIPS.items():
         assert stats["relationships"][rel_type] == n
-    if backend == "neo4j":
-        request.getfixturevalue("neo4j_store").clear()
