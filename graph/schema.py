@@ -32,6 +32,12 @@ RELATIONSHIP_TYPES: tuple[str, ...] = (
     "REFERENCES",
 )
 
+# Derived data: counts kept in the graph so that reads are fast (graph/cooccurrence.py), rebuilt
+# from the relationships above at any time. Not part of the domain graph: stats, exports, copies
+# and path searches leave these out.
+DERIVED_LABELS: tuple[str, ...] = ("Index",)
+DERIVED_RELATIONSHIP_TYPES: tuple[str, ...] = ("CO_OCCURS",)
+
 
 def key_of(label: str) -> str:
     """The key property of a node label.

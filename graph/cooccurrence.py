@@ -1,0 +1,230 @@
+"""The co-occurrence index: how many companies use each pair of technologies, kept in the graph.
+
+Counting the companies behind ``(a)<-[:USES]-(c:Company)-[:USES]->(b)`` on every question walks
+every stack holding ``a``: seconds at 100k episodes. The loader keeps the counts in the graph
+instead, as derived data (``graph.schema.DERIVED_LABELS`` and ``DERIVED_RELATIONSHIP_TYPES``):
+
+* ``(a:Technology)-[:CO_OCCURS {companies: n}]->(b:Technology)``: n companies use both, stored
+  once per pair (``a.id < b.id``);
+* ``(t)-[:CO_OCCURS {companies: n}]->(t)``: the diagonal, n companies use ``t``;
+* ``(:Index {name: "cooccurrence", stale, uses})``: whether the counts can be trusted, and how
+  many USES relationships the graph held when they were last made right.
+
+A load calls :meth:`CooccurrenceIndex.begin` (marks the index stale), :meth:`~CooccurrenceIndex.add`
+for each batch before writing it (reads the stacks the batch extends and adds up the new pairs),
+and :meth:`~CooccurrenceIndex.commit` at the end (writes the sums, clears the mark). Loads only
+add USES and are idempotent, so increments are exact; whenever they cannot be trusted (the index
+was stale: an earlier load was interrupted; absent on a graph with stacks: a store from before the
+index; or the USES count moved under it: a ``cypher --write``), the commit rebuilds from every
+stack instead. Readers ask :func:`is_fresh` and fall back to the traversal when it says no.
+
+>>> index = CooccurrenceIndex(store)     # doctest: +SKIP
+>>> index.begin()                        # doctest: +SKIP
+>>> for document in batches:             # doctest: +SKIP
+...     index.add(document)
+...     store.upsert(document)
+>>> index.commit()                       # doctest: +SKIP
+IndexUpdate(rebuilt=False, companies=10, technologies=81, pairs=1052, uses=163)
+>>> is_fresh(store)                      # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Iterable, Iterator
+
+from graph.model import GraphDocument
+from graph.store import GraphStore
+from graph.writer import UpsertStatement
+
+NAME = "cooccurrence"
+ROWS_PER_STATEMENT = 1000
+
+# Neo4j warns (through the driver's log, on stderr) about a label, type or property key it has
+# never seen: the queries below run only once the tokens they name exist, and the state node is
+# read whole rather than by property.
+TOKENS = """
+CALL db.relationshipTypes() YIELD relationshipType
+WITH collect(relationshipType) AS types
+CALL db.labels() YIELD label
+RETURN types, collect(label) AS labels
+"""
+STATE = "MATCH (i:Index {name: $name}) RETURN i"
+USES_COUNT = "MATCH ()-[r:USES]->() RETURN count(r) AS n"
+
+MARK_STALE = "MERGE (i:Index {name: $name}) SET i.stale = true"
+MARK_FRESH = "UNWIND $rows AS row MERGE (i:Index {name: row.name}) SET i.stale = false, i.uses = row.uses"
+
+STACKS_OF = """
+UNWIND $ids AS id
+MATCH (c:Company {id: id})-[:USES]->(t:Technology)
+RETURN id, collect(DISTINCT t.id) AS technologies
+"""
+ALL_STACKS = """
+MATCH (c:Company)-[:USES]->(t:Technology)
+WITH c, collect(DISTINCT t.id) AS technologies
+RETURN technologies
+"""
+DELETE_ALL = "MATCH ()-[r:CO_OCCURS]->() DELETE r"
+ADD_COUNTS = """
+UNWIND $rows AS row
+MATCH (a:Technology {id: row.a})
+MATCH (b:Technology {id: row.b})
+MERGE (a)-[r:CO_OCCURS]->(b)
+SET r.companies = coalesce(r.companies, 0) + row.n
+"""
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """What the graph says about the index: ``stale`` None when there is no index at all."""
+
+    stale: bool | None
+    recorded_uses: int | None
+    uses: int
+
+    @property
+    def fresh(self) -> bool:
+        return self.stale is False and self.recorded_uses == self.uses
+
+
+@dataclass(frozen=True)
+class IndexUpdate:
+    """What a commit did: rebuilt or incremented, from how many company stacks, how many rows written."""
+
+    rebuilt: bool
+    companies: int
+    technologies: int  # diagonal rows written: technologies whose user count changed
+    pairs: int  # off-diagonal rows written
+    uses: int  # USES relationships the index now accounts for
+
+
+def _tokens(store: GraphStore) -> tuple[set[str], set[str]]:
+    rows = store.run(TOKENS)
+    return (set(rows[0]["types"]), set(rows[0]["labels"])) if rows else (set(), set())
+
+
+def _uses(store: GraphStore, types: set[str]) -> int:
+    return store.run(USES_COUNT)[0]["n"] if "USES" in types else 0
+
+
+def read_state(store: GraphStore) -> IndexState:
+    """The index's mark and the graph's USES count, in at most three cheap reads."""
+    types, labels = _tokens(store)
+    marks = store.run(STATE, {"name": NAME}) if "Index" in labels else []
+    if not marks:
+        return IndexState(None, None, _uses(store, types))
+    return IndexState(marks[0]["i"].get("stale"), marks[0]["i"].get("uses"), _uses(store, types))
+
+
+def is_fresh(store: GraphStore) -> bool:
+    """Whether the stored counts match the graph: not stale, and no USES added or removed since.
+
+    A read: it never repairs the index (``stackgraph reindex`` or the next load does).
+    """
+    return read_state(store).fresh
+
+
+def _pairs(stack: Iterable[str]) -> Iterator[tuple[str, str]]:
+    ordered = sorted(stack)
+    yield from ((t, t) for t in ordered)
+    yield from combinations(ordered, 2)
+
+
+def _chunks(rows: list[dict], size: int) -> Iterator[list[dict]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+class CooccurrenceIndex:
+    """Keeps a store's co-occurrence counts right across one load; see the module docstring.
+
+    The calls are ``begin()``, ``add(document)`` per batch before the batch is written, and
+    ``commit()`` after the last one; ``rebuild()`` alone recounts everything.
+    """
+
+    def __init__(self, store: GraphStore):
+        self.store = store
+        self._rebuild = False
+        self._from_zero = False
+        self._uses_at_begin = 0
+        self._added_uses = 0
+        self._companies = 0
+        self._increments: Counter[tuple[str, str]] = Counter()
+
+    def begin(self, *, rebuild: bool = False) -> None:
+        """Mark the index stale (a write) and decide: increments, or a rebuild at commit."""
+        state = read_state(self.store)
+        # No index yet on a graph without stacks (a new store): counting up from zero is exact.
+        self._from_zero = state.stale is None
+        self._rebuild = rebuild or not (state.fresh or (self._from_zero and state.uses == 0))
+        self._uses_at_begin = state.uses
+        self._added_uses, self._companies = 0, 0
+        self._increments.clear()
+        self.store.run(MARK_STALE, {"name": NAME}, write=True)
+
+    def add(self, document: GraphDocument) -> None:
+        """Count what ``document`` adds to its companies' stacks; call it before writing the document."""
+        if self._rebuild:
+            return
+        batch: dict[str, set[str]] = {}
+        for rel in document.relationships:
+            if rel.type == "USES" and rel.start_label == "Company" and rel.end_label == "Technology":
+                batch.setdefault(rel.start_key, set()).add(rel.end_key)
+        if not batch:
+            return
+        stored: dict[str, set[str]] = {}
+        if self._uses_at_begin or self._added_uses:  # an empty graph has no stacks to read
+            rows = self.store.run(STACKS_OF, {"ids": sorted(batch)})
+            stored = {row["id"]: set(row["technologies"]) for row in rows}
+        for company, technologies in batch.items():
+            old = stored.get(company, set())
+            new = technologies - old
+            if not new:
+                continue
+            self._companies += 1
+            self._added_uses += len(new)
+            pairs = _pairs(old | new)
+            # Pairs with at least one new technology; old x old pairs are counted already.
+            self._increments.update(pairs if not old else (p for p in pairs if p[0] in new or p[1] in new))
+
+    def commit(self) -> IndexUpdate:
+        """Write the counts and clear the stale mark; a rebuild when increments cannot be trusted."""
+        types = _tokens(self.store)[0]
+        uses = _uses(self.store, types)
+        # Counts that start from zero replace whatever CO_OCCURS a hand-edited graph still holds.
+        replace = "CO_OCCURS" in types
+        if self._rebuild or uses != self._uses_at_begin + self._added_uses:  # or someone else wrote USES meanwhile
+            return self._recount(uses, replace=replace)
+        return self._write(
+            self._increments, uses, rebuilt=False, replace=replace and self._from_zero, companies=self._companies
+        )
+
+    def rebuild(self) -> IndexUpdate:
+        """Recount every pair from the companies' stacks, whatever the index says now."""
+        self.begin(rebuild=True)
+        return self.commit()
+
+    def _recount(self, uses: int, *, replace: bool) -> IndexUpdate:
+        counts: Counter[tuple[str, str]] = Counter()
+        companies = 0
+        for row in self.store.run(ALL_STACKS) if uses else []:
+            counts.update(_pairs(row["technologies"]))
+            companies += 1
+        return self._write(counts, uses, rebuilt=True, replace=replace, companies=companies)
+
+    def _write(
+        self, counts: Counter[tuple[str, str]], uses: int, *, rebuilt: bool, replace: bool, companies: int
+    ) -> IndexUpdate:
+        rows = [{"a": a, "b": b, "n": n} for (a, b), n in sorted(counts.items())]
+        statements = [UpsertStatement(DELETE_ALL, [])] if replace else []
+        statements += [UpsertStatement(ADD_COUNTS, chunk) for chunk in _chunks(rows, ROWS_PER_STATEMENT)]
+        statements.append(UpsertStatement(MARK_FRESH, [{"name": NAME, "uses": uses}]))
+        # One transaction on Neo4j; on FalkorDB statement by statement, the mark cleared last, so an
+        # interruption leaves the index stale and the next load rebuilds it.
+        self.store.run_in_transaction(statements)
+        diagonal = sum(1 for a, b in counts if a == b)
+        return IndexUpdate(rebuilt, companies, diagonal, len(counts) - diagonal, uses)
