@@ -1,7 +1,8 @@
 """Copy a whole graph from one store to another, e.g. the embedded FalkorDB to Neo4j.
 
 The target gets the same nodes (by natural key), labels, properties and
-relationships; it is MERGEd, so copying twice changes nothing.
+relationships; it is MERGEd, so copying twice changes nothing. Derived data
+(the co-occurrence counts) is not copied but recounted in the target.
 
 >>> with open_store("falkordb", path=".store") as source, open_store("neo4j") as target:  # doctest: +SKIP
 ...     copy_graph(source, target)
@@ -11,8 +12,9 @@ from __future__ import annotations
 
 from typing import Callable
 
+from graph.cooccurrence import CooccurrenceIndex
 from graph.model import GraphDocument, Node, Relationship
-from graph.schema import EXTRA_LABELS, NODE_KEYS
+from graph.schema import DERIVED_RELATIONSHIP_TYPES, EXTRA_LABELS, NODE_KEYS
 from graph.store import GraphStore
 
 
@@ -21,7 +23,7 @@ def _properties(value: dict, *, drop: str) -> dict:
 
 
 def read_document(store: GraphStore) -> GraphDocument:
-    """Everything in a store as one GraphDocument."""
+    """Everything in a store as one GraphDocument, derived data left out."""
     doc = GraphDocument()
     for label, key in NODE_KEYS.items():
         for row in store.run(f"MATCH (n:{label}) RETURN n"):
@@ -31,8 +33,9 @@ def read_document(store: GraphStore) -> GraphDocument:
             doc.add_node(Node(label, properties.pop(key), properties, extra))
     for start_label, start_key in NODE_KEYS.items():
         rows = store.run(
-            f"MATCH (a:{start_label})-[r]->(b) "
-            f"RETURN a.{start_key} AS start, r, labels(b) AS end_labels, b.id AS end_id, b.url AS end_url"
+            f"MATCH (a:{start_label})-[r]->(b) WHERE NOT type(r) IN $derived "
+            f"RETURN a.{start_key} AS start, r, labels(b) AS end_labels, b.id AS end_id, b.url AS end_url",
+            {"derived": list(DERIVED_RELATIONSHIP_TYPES)},
         )
         for row in rows:
             end_label = next(lbl for lbl in row["end_labels"] if lbl in NODE_KEYS)
@@ -50,5 +53,8 @@ def copy_graph(source: GraphStore, target: GraphStore, *, progress: Callable[[st
     if progress:
         progress(f"read {len(document.nodes)} nodes and {len(document.relationships)} relationships from {source.describe()}")
     target.ensure_schema()
+    index = CooccurrenceIndex(target)
+    index.begin(rebuild=True)  # the target is merged into: only a recount of the union is right
     target.upsert(document)
+    index.commit()
     return document

@@ -16,6 +16,7 @@ import abc
 from typing import Any, Iterable
 
 from graph.model import GraphDocument
+from graph.schema import DERIVED_LABELS, DERIVED_RELATIONSHIP_TYPES
 from graph.writer import UpsertStatement, upsert_statements
 
 Row = dict[str, Any]
@@ -64,15 +65,19 @@ class GraphStore(abc.ABC):
         self.run_in_transaction(upsert_statements(document, batch_size))
 
     def counts(self) -> dict[str, dict[str, int]]:
-        """Node counts per label and relationship counts per type.
+        """Node counts per label and relationship counts per type, derived data left out.
 
         A node with two labels (a Technology that is also a HostingProvider)
         counts under each. One count per label and per type, which both
         backends answer from their label and type indexes rather than by
-        scanning the graph.
+        scanning the graph. The counts the store keeps for fast reads
+        (``DERIVED_LABELS``, ``DERIVED_RELATIONSHIP_TYPES``) are not part of
+        the graph a user loaded, so they are not counted.
         """
-        labels = [row["label"] for row in self.run("CALL db.labels() YIELD label RETURN label")]
-        types = [row["type"] for row in self.run("CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType AS type")]
+        labels = [row["label"] for row in self.run("CALL db.labels() YIELD label RETURN label")
+                  if row["label"] not in DERIVED_LABELS]
+        types = [row["type"] for row in self.run("CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType AS type")
+                 if row["type"] not in DERIVED_RELATIONSHIP_TYPES]
         nodes = {label: self.run(f"MATCH (n:{quoted(label)}) RETURN count(n) AS n")[0]["n"] for label in labels}
         relationships = {t: self.run(f"MATCH ()-[r:{quoted(t)}]->() RETURN count(r) AS n")[0]["n"] for t in types}
         return {

@@ -12,18 +12,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graph.schema import RELATIONSHIP_TYPES
 from graph.store import GraphStore
 from queries.names import KINDS, Entity, resolve_entity
 from queries.profiles import take
 
 MAX_HOPS = 6
 
-# Labels come from KINDS (ours), never from the user; FalkorDB wants both ends bound before allShortestPaths.
+# Labels come from KINDS and types from the schema (ours), never from the user; only the domain's
+# types, so no path takes a shortcut through derived data (CO_OCCURS). FalkorDB wants both ends
+# bound before allShortestPaths.
 _PATHS = """
 MATCH (a:{a} {{id: $a}})
 MATCH (b:{b} {{id: $b}})
 WITH a, b
-MATCH p = allShortestPaths((a)-[*..{hops}]-(b))
+MATCH p = allShortestPaths((a)-[:{types}*..{hops}]-(b))
 RETURN [n IN nodes(p) | coalesce(n.name, n.title, n.text, n.id)] AS names,
        [r IN relationships(p) | type(r)] AS types,
        [i IN range(0, size(relationships(p)) - 1) | startNode(relationships(p)[i]) = nodes(p)[i]] AS forward
@@ -62,7 +65,7 @@ def path(store: GraphStore, start: str, end: str, *, limit: int | None = None) -
     if a == b:
         [row] = store.run(_ONE.format(a=_label(a)), {"a": a.id})
         return take([Path(0, row["name"], [row["name"]], [])], limit)
-    query = _PATHS.format(a=_label(a), b=_label(b), hops=MAX_HOPS)
+    query = _PATHS.format(a=_label(a), b=_label(b), types="|".join(RELATIONSHIP_TYPES), hops=MAX_HOPS)
     paths = {
         _chain(row["names"], row["types"], row["forward"]): Path(len(row["types"]), "", row["names"], row["types"])
         for row in store.run(query, {"a": a.id, "b": b.id})

@@ -21,7 +21,7 @@ from typing import Any
 import networkx as nx
 
 from graph import GraphStore
-from graph.schema import EXTRA_LABELS, NODE_KEYS
+from graph.schema import DERIVED_LABELS, DERIVED_RELATIONSHIP_TYPES, EXTRA_LABELS, NODE_KEYS
 
 EXPORT_FORMATS = ("graphml", "gexf", "json")
 
@@ -46,18 +46,20 @@ def _key_of(props: dict[str, Any], label: str) -> Any:
 
 
 def store_graph(store: GraphStore) -> nx.MultiDiGraph:
-    """Every node and relationship of the store, with all their properties."""
+    """Every node and relationship of the store, with all their properties; derived data left out."""
     graph = nx.MultiDiGraph()
-    for row in store.run("MATCH (n) RETURN n"):
+    derived = {"labels": list(DERIVED_LABELS), "types": list(DERIVED_RELATIONSHIP_TYPES)}
+    for row in store.run("MATCH (n) WHERE none(label IN labels(n) WHERE label IN $labels) RETURN n", derived):
         node = dict(row["n"])
         labels = sorted(node.pop("_labels"))
         label = primary_label(labels)
         graph.add_node(node_key(label, _key_of(node, label)), label=label, labels=labels, **node)
     query = (
-        "MATCH (a)-[r]->(b) RETURN labels(a) AS a_labels, a.id AS a_id, a.url AS a_url, r, "
+        "MATCH (a)-[r]->(b) WHERE NOT type(r) IN $types "
+        "RETURN labels(a) AS a_labels, a.id AS a_id, a.url AS a_url, r, "
         "labels(b) AS b_labels, b.id AS b_id, b.url AS b_url"
     )
-    for row in store.run(query):
+    for row in store.run(query, derived):
         ends = []
         for side in ("a", "b"):
             label = primary_label(row[f"{side}_labels"])
