@@ -4,7 +4,8 @@ Two streaming passes over the files keep memory flat and the store safe:
 the first checks every episode, so that by default nothing is written when
 any is invalid; the second extracts and upserts episodes in batches. Every
 write is a MERGE on natural keys, so a load run twice, or re-run after an
-interruption, leaves the same graph.
+interruption, leaves the same graph. The co-occurrence counts
+(graph/cooccurrence.py) are brought up to date along the way.
 
 >>> from graph import open_store                                # doctest: +SKIP
 >>> with open_store("falkordb", path="/tmp/sg") as store:       # doctest: +SKIP
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
 
+from graph.cooccurrence import CooccurrenceIndex
 from graph.model import GraphDocument
 from graph.store import GraphStore
 from loaders.catalog import Catalog
@@ -178,10 +180,14 @@ def load_listings(
     catalog = catalog or Catalog.default()
     store.ensure_schema()
     before = store.counts()
+    index = CooccurrenceIndex(store)
+    index.begin()
     for document, episodes in _ahead(_documents(checked.paths, catalog, batch_episodes)):
+        index.add(document)  # reads the stacks this batch extends, so before the batch is written
         store.upsert(document)
         if progress:
             progress(episodes)
+    index.commit()
     return LoadReport(
         files=len(checked.paths),
         episodes=checked.episodes,
