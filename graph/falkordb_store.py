@@ -23,7 +23,7 @@ from falkordb.query_result import QueryResult
 
 from graph.errors import QueryError, StoreError, StoreUnavailable
 from graph.falkordb_server import EmbeddedFalkorDB, say_on_stderr
-from graph.schema import NODE_KEYS
+from graph.schema import NODE_KEYS, OWNED_BY
 from graph.store import GraphStore, Row
 from graph.writer import UpsertStatement
 
@@ -258,8 +258,14 @@ class FalkorDBStore(GraphStore):
                 raise QueryError(f"write statement {number} failed, the ones before it were applied: {error}") from None
 
     def ensure_schema(self) -> None:
-        """A range index on every label's key; existing ones are kept."""
+        """A range index on the key of every label but the parts' (OWNED_BY); existing ones are kept.
+
+        Parts are created with their owner and reached through it, never looked up by key, and
+        an index on the ~20 topics of every episode cost more server time than the rest of a load.
+        """
         for label, key in NODE_KEYS.items():
+            if label in OWNED_BY:
+                continue
             try:
                 self.run(f"CREATE INDEX FOR (n:{label}) ON (n.{key})", write=True)
             except QueryError as error:

@@ -15,6 +15,11 @@ NODE_KEYS: dict[str, str] = {
     "Link": "url",
 }
 
+# Nodes that exist only as parts of one owner node, reached through one relationship type:
+# an episode's topics. The writer creates an owner's parts together with it and replaces them
+# when the owner is written again, so parts need no lookup by key (no index to maintain).
+OWNED_BY: dict[str, tuple[str, str]] = {"Topic": ("Episode", "HAS_TOPIC")}
+
 # Secondary labels carried by some nodes of a primary label.
 EXTRA_LABELS: dict[str, str] = {"HostingProvider": "Technology"}
 

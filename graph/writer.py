@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from graph.model import GraphDocument, Node, Relationship
-from graph.schema import EXTRA_LABELS, RELATIONSHIP_TYPES, key_of
+from graph.schema import EXTRA_LABELS, OWNED_BY, RELATIONSHIP_TYPES, key_of
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -108,7 +108,86 @@ def relationship_statements(rels: list[Relationship], batch_size: int) -> Iterat
             yield UpsertStatement(query, batch)
 
 
+@dataclass
+class _Split:
+    """A document's parts (nodes listed in OWNED_BY that have exactly one owner in it) apart from the rest."""
+
+    parts: dict[tuple[str, str], list[Node]]  # (part label, owner key) -> the owner's parts
+    part_relationships: list[tuple[str, Relationship]]  # (owner key, relationship starting at a part)
+    nodes: list[Node]
+    relationships: list[Relationship]
+
+
+def _split(document: GraphDocument) -> _Split:
+    owners: dict[tuple[str, str], str | None] = {}  # None: the part has several owners, so it is written as a node
+    for rel in document.relationships:
+        if rel.end_label in OWNED_BY and OWNED_BY[rel.end_label] == (rel.start_label, rel.type):
+            identity = (rel.end_label, rel.end_key)
+            owners[identity] = None if identity in owners else rel.start_key
+    owners = {identity: owner for identity, owner in owners.items() if owner is not None}
+    split = _Split({}, [], [], [])
+    for node in document.nodes:
+        owner = owners.get((node.label, node.key)) if node.label in OWNED_BY else None
+        if owner is None:
+            split.nodes.append(node)
+        else:
+            split.parts.setdefault((node.label, owner), []).append(node)
+    for rel in document.relationships:
+        if rel.end_label in OWNED_BY and (rel.end_label, rel.end_key) in owners and OWNED_BY[rel.end_label] == (rel.start_label, rel.type):
+            if rel.properties:
+                raise ValueError(f"{rel.type} makes {rel.end_label} nodes parts of their {rel.start_label}: it carries no properties")
+            continue
+        owner = owners.get((rel.start_label, rel.start_key)) if rel.start_label in OWNED_BY else None
+        if owner is None:
+            split.relationships.append(rel)
+        else:
+            split.part_relationships.append((owner, rel))
+    return split
+
+
+def part_statements(split: _Split, batch_size: int) -> Iterator[UpsertStatement]:
+    """Each owner's parts replace the ones it had: the old ones are deleted, then the new ones are
+    created with their own relationships in one statement. CREATE, not MERGE: a new part needs no
+    lookup, so no index on its key; only its relationships' other ends are looked up.
+
+    Parts may have relationships of one type to one label (topics MENTION technologies): one
+    chained UNWIND per group would drop the parts with none of the first group.
+    """
+    groups = {(rel.type, rel.end_label) for _, rel in split.part_relationships}
+    if len(groups) > 1:
+        raise ValueError(f"parts can have relationships of one type to one label, not {sorted(groups)}")
+    outgoing: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for _, rel in split.part_relationships:
+        outgoing.setdefault((rel.start_label, rel.start_key), []).append({"end": rel.end_key, "props": _clean(rel.properties)})
+    by_label: dict[str, list[tuple[str, list[Node]]]] = {}
+    for (label, owner), parts in split.parts.items():
+        by_label.setdefault(label, []).append((owner, parts))
+    for label in sorted(by_label):
+        owner_label, via = OWNED_BY[label]
+        owner = f"(o:{_checked_label(owner_label)} {{{key_of(owner_label)}: row.owner}})"
+        delete = f"UNWIND $rows AS row MATCH {owner}-[:{_checked_type(via)}]->(old:{label}) DETACH DELETE old"
+        owners = by_label[label]
+        for batch in _batches([{"owner": key} for key, _ in owners], batch_size):
+            yield UpsertStatement(delete, batch)
+        create = f"UNWIND $rows AS row MATCH {owner} UNWIND row.parts AS part CREATE (o)-[:{via}]->(n:{label}) SET n = part.props"
+        if groups:
+            [(rel_type, end)] = groups
+            create += (f" WITH n, part UNWIND part.rels AS rel MATCH (b:{_checked_label(end)} {{{key_of(end)}: rel.end}}) "
+                       f"CREATE (n)-[r:{_checked_type(rel_type)}]->(b) SET r = rel.props")
+        key = key_of(label)
+        rows = [
+            {"owner": owner_key,
+             "parts": [{"props": {**_clean(part.properties), key: part.key}, "rels": outgoing.get((label, part.key), [])} for part in parts]}
+            for owner_key, parts in owners
+        ]
+        for batch in _batches(rows, max(1, batch_size // 20)):
+            yield UpsertStatement(create, batch)
+
+
 def upsert_statements(document: GraphDocument, batch_size: int = 500) -> Iterator[UpsertStatement]:
-    """Nodes first, so that every relationship finds both of its ends."""
-    yield from node_statements(document.nodes, batch_size)
-    yield from relationship_statements(document.relationships, batch_size)
+    """Nodes first, so that every relationship finds both of its ends; then the owners' parts
+    (OWNED_BY: an episode's topics) with their relationships; then the other relationships."""
+    split = _split(document)
+    yield from node_statements(split.nodes, batch_size)
+    yield from part_statements(split, batch_size)
+    yield from relationship_statements(split.relationships, batch_size)

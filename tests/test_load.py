@@ -68,6 +68,30 @@ def test_interrupted_load_rerun_gives_the_same_graph(store, tmp_path):
     _check_counts(store.counts())
 
 
+def test_reloading_an_episode_replaces_its_topics(store, tmp_path):
+    """Topics are parts of their episode: a changed listing replaces them, none is left behind."""
+    load_listings([LISTING], store)
+    text = LISTING.read_text(encoding="utf-8")
+    edited = text.replace("3:27 – What Rails, Phoenix and .NET Core are being used for\n", "").replace(
+        "2:41 – Roughly half a million users are on the platform (~1.5k requests a minute at times)",
+        "2:41 – Roughly half a million users, all of them in PostgreSQL",
+    )
+    assert edited.count("\n") == text.count("\n") - 1
+    path = tmp_path / "edited.txt"
+    path.write_text(edited, encoding="utf-8")
+    load_listings([path], store)
+    counts = store.counts()
+    # Smart Music had 50 topics; the removed one named Rails, Phoenix and .NET Core, the edited one names PostgreSQL.
+    assert counts["nodes"]["Topic"] == 561
+    assert counts["relationships"]["HAS_TOPIC"] == 561
+    assert counts["relationships"]["MENTIONS"] == 462 - 3 + 1
+    rows = store.run(
+        "MATCH (e:Episode)-[:HAS_TOPIC]->(t:Topic) WHERE e.title STARTS WITH 'Smart Music' AND t.offset_s IN [161, 207] "
+        "OPTIONAL MATCH (t)-[:MENTIONS]->(x:Technology) RETURN t.offset_s AS at, t.text AS text, collect(x.id) AS named"
+    )
+    assert rows == [{"at": 161, "text": "Roughly half a million users, all of them in PostgreSQL", "named": ["postgres"]}]
+
+
 # The bundled listing has 1,140 lines (the last without a newline); the bad episode starts at 1141.
 @pytest.mark.parametrize(
     "bad, message, line",

@@ -1,0 +1,52 @@
+"""The statements the writer makes of a document: parts (an episode's topics) are created with their owner."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.model import GraphDocument, Node, Relationship
+from graph.writer import upsert_statements
+
+
+def episode_with_topics() -> GraphDocument:
+    doc = GraphDocument()
+    doc.add_node(Node("Episode", "e1", {"title": "One"}))
+    doc.add_node(Node("Technology", "redis", {"name": "Redis"}))
+    for key, text in (("e1@10", "Why Redis"), ("e1@20", "Deploys")):
+        doc.add_node(Node("Topic", key, {"offset_s": int(key[3:]), "text": text, "note": None}))
+        doc.add_relationship(Relationship("HAS_TOPIC", "Episode", "e1", "Topic", key))
+    doc.add_relationship(Relationship("MENTIONS", "Topic", "e1@10", "Technology", "redis"))
+    return doc
+
+
+def test_topics_are_created_with_their_episode_and_its_old_topics_deleted():
+    statements = list(upsert_statements(episode_with_topics()))
+    merged = [s.query.split(" MERGE ")[1].split(" ")[0] for s in statements if " MERGE (n:" in s.query]
+    assert merged == ["(n:Episode", "(n:Technology"]
+    delete, create = statements[2:]
+    assert "DETACH DELETE old" in delete.query and delete.rows == [{"owner": "e1"}]
+    assert "CREATE (o)-[:HAS_TOPIC]->(n:Topic)" in create.query and "CREATE (n)-[r:MENTIONS]->(b)" in create.query
+    assert create.rows == [{
+        "owner": "e1",
+        "parts": [
+            {"props": {"offset_s": 10, "text": "Why Redis", "id": "e1@10"}, "rels": [{"end": "redis", "props": {}}]},
+            {"props": {"offset_s": 20, "text": "Deploys", "id": "e1@20"}, "rels": []},
+        ],
+    }]
+
+
+def test_a_topic_with_two_episodes_is_merged_as_a_node():
+    doc = episode_with_topics()
+    doc.add_node(Node("Episode", "e2", {"title": "Two"}))
+    doc.add_relationship(Relationship("HAS_TOPIC", "Episode", "e2", "Topic", "e1@10"))
+    queries = [s.query for s in upsert_statements(doc)]
+    assert any("MERGE (n:Topic {id: row.key})" in q for q in queries)
+    assert any("MERGE (a)-[r:HAS_TOPIC]->(b)" in q for q in queries)
+    assert sum("MERGE (a)-[r:MENTIONS]->(b)" in q for q in queries) == 1
+
+
+def test_the_owning_relationship_carries_no_properties():
+    doc = episode_with_topics()
+    doc.add_relationship(Relationship("HAS_TOPIC", "Episode", "e1", "Topic", "e1@20", {"rank": 2}))
+    with pytest.raises(ValueError, match="HAS_TOPIC makes Topic nodes parts of their Episode"):
+        list(upsert_statements(doc))
