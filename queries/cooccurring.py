@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.store import GraphStore
+from graph.cooccurrence import is_fresh
+from graph.store import GraphStore, Row
 from queries.names import resolve_technology
 from queries.profiles import take, total_companies
 from queries.profiles import users as technology_users
 
-TOTAL = "MATCH (c:Company) RETURN count(c) AS companies"
+# Two ways to the same counts: the traversal of the companies' stacks, and the co-occurrence index
+# the loader keeps (graph/cooccurrence.py), read only while it is fresh.
 
 USERS = """
 MATCH (c:Company)-[:USES]->(t:Technology)
@@ -42,6 +44,31 @@ WHERE a.id < b.id
 WITH a, b, count(DISTINCT c) AS shared
 WHERE shared >= $min_count
 RETURN a.id AS a_id, a.name AS a, b.id AS b_id, b.name AS b, shared
+"""
+
+INDEXED_USERS = """
+MATCH (t:Technology)-[r:CO_OCCURS]->(t)
+WHERE t.id IN $ids
+RETURN t.id AS id, r.companies AS companies
+"""
+
+INDEXED_WITH_ONE = """
+MATCH (a:Technology {id: $technology})-[r:CO_OCCURS]-(b:Technology)
+WHERE b.id <> a.id AND ($category IS NULL OR b.category = $category) AND r.companies >= $min_count
+RETURN b.id AS id, b.name AS name, b.category AS category, r.companies AS shared
+ORDER BY shared DESC
+"""
+
+# Lift as _measures computes it (exact integers, one rounding), so that Cypher can order and cut.
+INDEXED_PAIRS = """
+MATCH (a:Technology)-[r:CO_OCCURS]->(b:Technology)
+WHERE a.id < b.id AND r.companies >= $min_count
+MATCH (a)-[ra:CO_OCCURS]->(a)
+MATCH (b)-[rb:CO_OCCURS]->(b)
+RETURN a.id AS a_id, a.name AS a, b.id AS b_id, b.name AS b, r.companies AS shared,
+       ra.companies AS a_users, rb.companies AS b_users,
+       toFloat(r.companies * $total) / (ra.companies * rb.companies) AS lift
+ORDER BY lift DESC
 """
 
 
@@ -74,9 +101,22 @@ def _measures(shared: int, n_a: int, n_b: int, total: int) -> tuple[float, float
     return shared / total, shared / n_a, shared * total / (n_a * n_b), shared / (n_a + n_b - shared)
 
 
-def _counts(store: GraphStore) -> tuple[int, dict[str, int]]:
-    total = store.run(TOTAL)[0]["companies"]
-    return total, {row["id"]: row["companies"] for row in store.run(USERS)}
+def _top(store: GraphStore, query: str, params: dict, limit: int | None, column: str) -> list[Row]:
+    """The rows of ``query`` (ordered by ``column``, descending) that can be among the first ``limit``.
+
+    Only the rows up to ``limit`` and those tying with the last of them on ``column`` can be (the
+    caller breaks ties): Cypher orders and cuts, and reading goes on while the last row read ties.
+    """
+    top = None if limit is None else limit + 16
+    while True:
+        rows = store.run(query + (" LIMIT $top" if top is not None else ""), {**params, "top": top})
+        if top is None or len(rows) < top or rows[-1][column] < rows[limit - 1][column]:
+            break
+        top *= 4
+    if limit is not None and limit < len(rows):
+        last = rows[limit - 1][column]
+        rows = [row for row in rows if row[column] >= last]
+    return rows
 
 
 def cooccurring(
@@ -97,21 +137,17 @@ def cooccurring(
     take([], limit)  # a negative limit is an error before any query
     if limit == 0:
         return []
+    indexed = is_fresh(store)
     params = {"technology": slug, "category": category.lower() if category else None, "min_count": min_count}
-    # Only the rows up to ``limit`` and those sharing as many companies as the last of them can be
-    # returned (lift only breaks ties): Cypher orders and cuts, read on while the last row read ties.
-    top = None if limit is None else limit + 16
-    while True:
-        rows = store.run(WITH_ONE + (" LIMIT $top" if top is not None else ""), {**params, "top": top})
-        if top is None or len(rows) < top or rows[-1]["shared"] < rows[limit - 1]["shared"]:
-            break
-        top *= 4
-    if limit is not None and limit < len(rows):
-        last = rows[limit - 1]["shared"]
-        rows = [row for row in rows if row["shared"] >= last]
+    rows = _top(store, INDEXED_WITH_ONE if indexed else WITH_ONE, params, limit, "shared")
     if not rows:
         return []
-    total, users = total_companies(store), technology_users(store, [slug] + [row["id"] for row in rows])
+    ids = [slug] + [row["id"] for row in rows]
+    if indexed:
+        users = {row["id"]: row["companies"] for row in store.run(INDEXED_USERS, {"ids": sorted(set(ids))})}
+    else:
+        users = technology_users(store, ids)
+    total = total_companies(store)
     result = [
         Cooccurrence(row["name"] or row["id"], row["id"], row["category"] or "other", row["shared"],
                      *_measures(row["shared"], users[slug], users[row["id"]], total))
@@ -126,15 +162,26 @@ def cooccurring_pairs(store: GraphStore, *, min_count: int = 2, limit: int | Non
 
     Ordered by lift, then shared companies (both descending), then the names.
     """
-    total, users = _counts(store)
+    take([], limit)  # a negative limit is an error before any query
+    if limit == 0:
+        return []
+    total = total_companies(store)
+    if is_fresh(store):
+        rows = _top(store, INDEXED_PAIRS, {"min_count": min_count, "total": total}, limit, "lift")
+    else:
+        users = {row["id"]: row["companies"] for row in store.run(USERS)}
+        rows = [
+            {**row, "a_users": users[row["a_id"]], "b_users": users[row["b_id"]]}
+            for row in store.run(ALL_PAIRS, {"min_count": min_count})
+        ]
     result = []
-    for row in store.run(ALL_PAIRS, {"min_count": min_count}):
-        a, b = (row["a_id"], row["a"]), (row["b_id"], row["b"])
-        if (users[b[0]], b[1] or b[0]) < (users[a[0]], a[1] or a[0]):
+    for row in rows:
+        a = (row["a_id"], row["a"], row["a_users"])
+        b = (row["b_id"], row["b"], row["b_users"])
+        if (b[2], b[1] or b[0]) < (a[2], a[1] or a[0]):
             a, b = b, a
         result.append(
-            Pair(a[1] or a[0], b[1] or b[0], a[0], b[0], row["shared"],
-                 *_measures(row["shared"], users[a[0]], users[b[0]], total))
+            Pair(a[1] or a[0], b[1] or b[0], a[0], b[0], row["shared"], *_measures(row["shared"], a[2], b[2], total))
         )
     result.sort(key=lambda p: (-p.lift, -p.shared, p.a.lower(), p.b.lower()))
     return take(result, limit)
