@@ -90,6 +90,11 @@ class IndexState:
     def fresh(self) -> bool:
         return self.stale is False and self.recorded_uses == self.uses
 
+    @property
+    def status(self) -> str:
+        """``fresh``, ``stale`` (marked so, or the USES count moved since), or ``absent``."""
+        return "absent" if self.stale is None else "fresh" if self.fresh else "stale"
+
 
 @dataclass(frozen=True)
 class IndexUpdate:
