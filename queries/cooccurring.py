@@ -3,12 +3,14 @@
 For technologies A and B over N companies, with n(A), n(B) the companies using
 each and n(AB) those using both: support = n(AB)/N, confidence = P(B|A) =
 n(AB)/n(A), lift = n(AB)·N / (n(A)·n(B)), Jaccard = n(AB) / (n(A)+n(B)-n(AB)).
-Cypher returns the counts; the ratios are computed here.
+Cypher returns the counts: from the co-occurrence index the loader keeps
+(graph/cooccurrence.py) while it is fresh, else from the companies' stacks, with
+the same answers; the ratios are computed here.
 
 >>> [(c.technology, c.shared) for c in cooccurring(store, "elixir", limit=2)]   # doctest: +SKIP
 [('Phoenix', 4), ('PostgreSQL', 4)]
 >>> cooccurring_pairs(store, min_count=3, limit=1)                              # doctest: +SKIP
-[Pair(a='DigitalOcean', b='Ubuntu', shared=3, ..., lift=3.33...)]
+[Pair(a='Ruby', b='Ruby on Rails', ..., shared=3, ..., lift=3.33...)]
 """
 
 from __future__ import annotations
@@ -20,9 +22,6 @@ from graph.store import GraphStore, Row
 from queries.names import resolve_technology
 from queries.profiles import take, total_companies
 from queries.profiles import users as technology_users
-
-# Two ways to the same counts: the traversal of the companies' stacks, and the co-occurrence index
-# the loader keeps (graph/cooccurrence.py), read only while it is fresh.
 
 USERS = """
 MATCH (c:Company)-[:USES]->(t:Technology)
