@@ -374,10 +374,17 @@ class EmbeddedFalkorDB:
             self._process = None
             raise
 
+    def _log_size(self) -> int:
+        try:
+            return self.log_path.stat().st_size
+        except OSError:
+            return 0
+
     def _wait_until_ready(self) -> None:
         """PING until the server answers; a server still loading its data is given the time it needs."""
         client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=READY_TIMEOUT)
         deadline = time.monotonic() + READY_TIMEOUT
+        log_seen = self._log_size()
         try:
             while True:
                 code = self._process.poll()
@@ -391,6 +398,12 @@ class EmbeddedFalkorDB:
                     return
                 except redis.BusyLoadingError:
                     deadline = time.monotonic() + READY_TIMEOUT
+                except redis.TimeoutError:
+                    # Alive but silent: FalkorDB builds a large graph's matrices and indexes without
+                    # answering. Its log says how far it got; wait while the log grows.
+                    logged = self._log_size()
+                    if logged > log_seen:
+                        log_seen, deadline = logged, time.monotonic() + READY_TIMEOUT
                 except redis.ConnectionError:
                     pass  # no socket yet
                 if time.monotonic() >= deadline:
