@@ -24,7 +24,7 @@ from falkordb.query_result import QueryResult
 from graph.errors import QueryError, StoreError, StoreUnavailable
 from graph.falkordb_server import EmbeddedFalkorDB, say_on_stderr
 from graph.schema import NODE_KEYS, OWNED_BY
-from graph.store import GraphStore, Row
+from graph.store import GraphStore, Row, degree_terms
 from graph.writer import UpsertStatement
 
 GRAPH_NAME = "stackgraph"
@@ -271,6 +271,15 @@ class FalkorDBStore(GraphStore):
             except QueryError as error:
                 if "already indexed" not in str(error):
                     raise
+
+    def degree(self, node: str, rel_type: str, *, incoming: bool = False) -> str:
+        """FalkorDB's own degree functions: counted in the adjacency matrix, no list built.
+
+        >>> FalkorDBStore.degree(None, "o", "USES"), FalkorDBStore.degree(None, "t", "USES", incoming=True)
+        ("outdegree(o, 'USES')", "indegree(t, 'USES')")
+        """
+        node, rel_type = degree_terms(node, rel_type)
+        return f"{'indegree' if incoming else 'outdegree'}({node}, '{rel_type}')"
 
     def close(self) -> None:
         """Stop the server and release the store's lock. Idempotent."""

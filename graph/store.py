@@ -13,13 +13,26 @@ procedures), the concrete store owns the difference.
 from __future__ import annotations
 
 import abc
+import re
 from typing import Any, Iterable
 
 from graph.model import GraphDocument
-from graph.schema import DERIVED_LABELS, DERIVED_RELATIONSHIP_TYPES
+from graph.schema import DERIVED_LABELS, DERIVED_RELATIONSHIP_TYPES, RELATIONSHIP_TYPES
 from graph.writer import UpsertStatement, upsert_statements
 
 Row = dict[str, Any]
+
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def degree_terms(node: str, rel_type: str) -> tuple[str, str]:
+    """A variable name and a schema relationship type, checked before they go into query text."""
+    if not _IDENTIFIER.match(node):
+        raise ValueError(f"{node!r} is not a Cypher variable name")
+    if rel_type not in RELATIONSHIP_TYPES:
+        raise ValueError(f"unknown relationship type {rel_type!r}")
+    return node, rel_type
 
 
 def quoted(name: str) -> str:
@@ -84,6 +97,18 @@ class GraphStore(abc.ABC):
             "nodes": {k: v for k, v in sorted(nodes.items()) if v},
             "relationships": {k: v for k, v in sorted(relationships.items()) if v},
         }
+
+    def degree(self, node: str, rel_type: str, *, incoming: bool = False) -> str:
+        """A Cypher expression: how many ``rel_type`` relationships leave (or, ``incoming``, reach)
+        the node bound to ``node``.
+
+        This portable form builds a list per node; a backend with a cheaper one overrides it.
+
+        >>> GraphStore.degree(None, "o", "USES"), GraphStore.degree(None, "t", "USES", incoming=True)
+        ('size([(o)-[:USES]->() | 1])', 'size([(t)<-[:USES]-() | 1])')
+        """
+        node, rel_type = degree_terms(node, rel_type)
+        return f"size([({node})<-[:{rel_type}]-() | 1])" if incoming else f"size([({node})-[:{rel_type}]->() | 1])"
 
     def clear(self) -> None:
         """Delete every node and relationship."""

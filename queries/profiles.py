@@ -108,24 +108,27 @@ RETURN DISTINCT t.id AS id
 """
 
 # Sizes first, stacks only for the companies kept ({limit}: empty, or a LIMIT on the best by Jaccard).
+# Per record (company x shared technology: ~400k at 100k episodes) nothing but the count; the
+# subject is left out per company, and a company's stack size is its USES degree ({used}), not a
+# walk of its stack. USES is one relationship per company and technology (the loader MERGEs it).
 CANDIDATES = """
 MATCH (t:Technology)<-[:USES]-(o:Company)
-WHERE t.id IN $stack AND ($exclude IS NULL OR o.id <> $exclude)
-WITH o, count(DISTINCT t) AS shared
-MATCH (o)-[:USES]->(x:Technology)
-WITH o, shared, count(DISTINCT x) AS used
-WITH o, toFloat(shared) / ($size + used - shared) AS jaccard
+WHERE t.id IN $stack
+WITH o, count(t) AS shared
+WHERE $exclude IS NULL OR o.id <> $exclude
+WITH o, toFloat(shared) / ($size + {used} - shared) AS jaccard
 ORDER BY jaccard DESC {limit}
 MATCH (o)-[:USES]->(x:Technology)
-WITH o, jaccard, collect(DISTINCT x.id) AS technologies
+WITH o, jaccard, collect(x.id) AS technologies
 RETURN o.id AS id, o.name AS name, technologies, jaccard
 ORDER BY jaccard DESC
 """
 
+# A technology's users are its USES degree: no walk over them ({users}).
 USERS = """
-MATCH (t:Technology)<-[:USES]-(c:Company)
+MATCH (t:Technology)
 WHERE t.id IN $ids
-RETURN t.id AS id, count(DISTINCT c) AS companies
+RETURN t.id AS id, {users} AS companies
 """
 
 NAMED = """
@@ -147,7 +150,10 @@ def company_stack(store: GraphStore, company: str) -> frozenset[str]:
 def users(store: GraphStore, technologies: Iterable[str]) -> dict[str, int]:
     """Companies using each of ``technologies`` (absent: none), in one query over those technologies only."""
     ids = sorted(set(technologies))
-    return {row["id"]: row["companies"] for row in store.run(USERS, {"ids": ids})} if ids else {}
+    if not ids:
+        return {}
+    query = USERS.format(users=store.degree("t", "USES", incoming=True))
+    return {row["id"]: row["companies"] for row in store.run(query, {"ids": ids}) if row["companies"]}
 
 
 def technologies(store: GraphStore, ids: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
@@ -178,7 +184,7 @@ class Neighbourhood:
         stacks, names = {}, {}
         if not stack:
             return cls(stack, stacks, names)
-        query = CANDIDATES.format(limit="LIMIT $top" if top is not None else "")
+        query = CANDIDATES.format(used=store.degree("o", "USES"), limit="LIMIT $top" if top is not None else "")
         rows = store.run(query, {"stack": sorted(stack), "exclude": exclude, "size": len(stack), "top": top})
         for row in rows:
             stacks[row["id"]] = frozenset(t for t in row["technologies"] if t is not None)

@@ -29,6 +29,7 @@ import math
 import pytest
 
 from conftest import LISTING
+from graph import GraphStore
 from loaders.pipeline import load_listings
 from queries.cooccurring import cooccurring, cooccurring_pairs
 from queries.hosting import hosting
@@ -83,6 +84,24 @@ def tiny(store, tmp_path):
     listing.write_text(TINY, encoding="utf-8")
     load_listings([listing], store)
     return store
+
+
+def test_degree_expressions_count_stacks_and_users(graph):
+    """Each backend's own degree expression and the portable one give the counts of the table above."""
+    for expression in (graph.degree, lambda *args, **kw: GraphStore.degree(graph, *args, **kw)):
+        stacks = graph.run(f"MATCH (c:Company) WHERE c.id IN ['smart-music', 'logflare'] RETURN c.id AS id, "
+                           f"{expression('c', 'USES')} AS n ORDER BY id")
+        assert stacks == [{"id": "logflare", "n": 9}, {"id": "smart-music", "n": 23}]
+        users = graph.run(f"MATCH (t:Technology) WHERE t.id IN ['postgres', 'redis'] RETURN t.id AS id, "
+                          f"{expression('t', 'USES', incoming=True)} AS n ORDER BY id")
+        assert users == [{"id": "postgres", "n": 9}, {"id": "redis", "n": 6}]
+
+
+def test_degree_expressions_take_only_schema_types_and_plain_names(graph):
+    with pytest.raises(ValueError, match="unknown relationship type"):
+        graph.degree("c", "USES]->() DETACH DELETE c //")
+    with pytest.raises(ValueError, match="not a Cypher variable name"):
+        graph.degree("c) DETACH DELETE (c", "USES")
 
 
 # --- cooccurring -------------------------------------------------------------------------------
