@@ -51,11 +51,21 @@ test: install-dev
 	fi; \
 	exit $$status
 
-## bench: scale benchmark (bench/); SIZES=1000,10000 to limit; Neo4j measured when NEO4J_URI is set
+## bench: scale benchmark (bench/); SIZES=1000,10000 to limit; Neo4j too when Java and Maven are present
 SIZES ?= 1000,10000,100000
+NEO4J_MAX ?= 10000
 bench: install
 	$(BIN)/pip install --quiet -e '.[bench]'
-	$(BIN)/python -m bench --sizes $(SIZES)
+	@status=0; \
+	if $(NEO4J_SERVER) start; then \
+	  . ./$(NEO4J_ENV); \
+	  $(BIN)/python -m bench --sizes $(SIZES) --neo4j-max $(NEO4J_MAX) || status=$$?; \
+	  $(NEO4J_SERVER) stop; \
+	else \
+	  echo "Neo4j test server not started: the embedded store only" >&2; \
+	  $(BIN)/python -m bench --sizes $(SIZES) || status=$$?; \
+	fi; \
+	exit $$status
 
 clean:
 	rm -rf $(VENV) .store tests/neo4j_server/target *.egg-info
