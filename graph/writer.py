@@ -156,9 +156,12 @@ def part_statements(split: _Split, batch_size: int) -> Iterator[UpsertStatement]
     groups = {(rel.type, rel.end_label) for _, rel in split.part_relationships}
     if len(groups) > 1:
         raise ValueError(f"parts can have relationships of one type to one label, not {sorted(groups)}")
-    outgoing: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    # As for the other relationships: without a property in the whole group, only the ends are sent.
+    with_properties = any(rel.properties for _, rel in split.part_relationships)
+    outgoing: dict[tuple[str, str], list[Any]] = {}
     for _, rel in split.part_relationships:
-        outgoing.setdefault((rel.start_label, rel.start_key), []).append({"end": rel.end_key, "props": _clean(rel.properties)})
+        end = {"end": rel.end_key, "props": _clean(rel.properties)} if with_properties else rel.end_key
+        outgoing.setdefault((rel.start_label, rel.start_key), []).append(end)
     by_label: dict[str, list[tuple[str, list[Node]]]] = {}
     for (label, owner), parts in split.parts.items():
         by_label.setdefault(label, []).append((owner, parts))
@@ -172,8 +175,10 @@ def part_statements(split: _Split, batch_size: int) -> Iterator[UpsertStatement]
         create = f"UNWIND $rows AS row MATCH {owner} UNWIND row.parts AS part CREATE (o)-[:{via}]->(n:{label}) SET n = part.props"
         if groups:
             [(rel_type, end)] = groups
-            create += (f" WITH n, part UNWIND part.rels AS rel MATCH (b:{_checked_label(end)} {{{key_of(end)}: rel.end}}) "
-                       f"CREATE (n)-[r:{_checked_type(rel_type)}]->(b) SET r = rel.props")
+            create += (f" WITH n, part UNWIND part.rels AS rel MATCH (b:{_checked_label(end)} {{{key_of(end)}: "
+                       f"{'rel.end' if with_properties else 'rel'}}}) CREATE (n)-[r:{_checked_type(rel_type)}]->(b)")
+            if with_properties:
+                create += " SET r = rel.props"
         key = key_of(label)
         rows = [
             {"owner": owner_key,

@@ -29,10 +29,20 @@ def test_topics_are_created_with_their_episode_and_its_old_topics_deleted():
     assert create.rows == [{
         "owner": "e1",
         "parts": [
-            {"props": {"offset_s": 10, "text": "Why Redis", "id": "e1@10"}, "rels": [{"end": "redis", "props": {}}]},
+            {"props": {"offset_s": 10, "text": "Why Redis", "id": "e1@10"}, "rels": ["redis"]},
             {"props": {"offset_s": 20, "text": "Deploys", "id": "e1@20"}, "rels": []},
         ],
     }]
+
+
+def test_mentions_with_properties_carry_them():
+    doc = episode_with_topics()
+    doc.add_relationship(Relationship("MENTIONS", "Topic", "e1@20", "Technology", "redis", {"exact": False}))
+    create = list(upsert_statements(doc))[-1]
+    assert create.query.endswith("CREATE (n)-[r:MENTIONS]->(b) SET r = rel.props")
+    assert [part["rels"] for part in create.rows[0]["parts"]] == [
+        [{"end": "redis", "props": {}}], [{"end": "redis", "props": {"exact": False}}]
+    ]
 
 
 def test_a_topic_with_two_episodes_is_merged_as_a_node():
@@ -50,3 +60,19 @@ def test_the_owning_relationship_carries_no_properties():
     doc.add_relationship(Relationship("HAS_TOPIC", "Episode", "e1", "Topic", "e1@20", {"rank": 2}))
     with pytest.raises(ValueError, match="HAS_TOPIC makes Topic nodes parts of their Episode"):
         list(upsert_statements(doc))
+
+
+def test_parts_written_twice_through_each_store_are_there_once(store):
+    doc = episode_with_topics()
+    doc.add_relationship(Relationship("MENTIONS", "Topic", "e1@20", "Technology", "redis", {"exact": False}))
+    store.upsert(doc)
+    store.upsert(doc)
+    rows = store.run(
+        "MATCH (:Episode {id: 'e1'})-[:HAS_TOPIC]->(t:Topic)-[m:MENTIONS]->(x:Technology) "
+        "RETURN t.id AS topic, t.text AS text, x.id AS technology, m.exact AS exact ORDER BY topic"
+    )
+    assert rows == [
+        {"topic": "e1@10", "text": "Why Redis", "technology": "redis", "exact": None},
+        {"topic": "e1@20", "text": "Deploys", "technology": "redis", "exact": False},
+    ]
+    assert store.counts()["nodes"]["Topic"] == 2
