@@ -266,15 +266,16 @@ def run(args) -> dict:
 def table(report: dict) -> str:
     m = report["machine"]
     lines = [
-        f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}; "
-        f"seed {report['seed']}, batch {report['batch_episodes']} episodes; run {report['started']}.",
+        f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}, load average at start "
+        f"{', '.join(f'{x:.1f}' for x in m['loadavg_at_start'])}; seed {report['seed']}, batch {report['batch_episodes']} "
+        f"episodes; run {report['started']}.",
         "",
         "| N | backend | file MB | parse MB/s | load episodes/s | load peak RSS MB | cooccurring p50/p95 ms (x baseline) "
-        "| similar p50/p95 ms (x baseline) | path p50/p95 ms | stats p50/p95 ms | module cooccurring / similar / path p50 ms | agree |",
+        "| similar p50/p95 ms (x baseline) | path p50/p95 ms | stats p50/p95 ms | plain Cypher cooccurring / similar p50 ms | agree |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for size, entry in report["sizes"].items():
-        if "falkordb" not in entry:
+        if not any("load" in entry.get(backend, {}) for backend in ("falkordb", "neo4j")):
             lines.append(f"| {int(size):,} | (parse only) | {entry['file_mb']:.1f} | {entry['parse']['mb_per_s']:.1f} "
                          f"(peak {entry['parse']['peak_rss_mb']:.0f} MB) | | | | | | | | |")
         for backend in ("falkordb", "neo4j"):
@@ -284,20 +285,20 @@ def table(report: dict) -> str:
             q = data["queries"]
 
             def pp(name, ratio=False):
-                e = q[name]
+                e = q.get(name, {})
+                if "p50_ms" not in e:
+                    return "n/a"
                 text = f"{e['p50_ms']:.1f} / {e['p95_ms']:.1f}"
                 if ratio and e.get("ratio_to_baseline_p50"):
                     text += f" (x{e['ratio_to_baseline_p50']:.0f})"
                 return text
 
-            mod = " / ".join(
-                f"{q[k]['p50_ms']:.0f}" if "p50_ms" in q.get(k, {}) else "n/a" for k in ("cooccurring_module", "similar_module", "path_module")
-            )
+            plain = " / ".join(f"{q[k]['p50_ms']:.0f}" for k in ("cooccurring_cypher", "similar_cypher"))
             lines.append(
                 f"| {int(size):,} | {backend} | {entry['file_mb']:.1f} | {entry['parse']['mb_per_s']:.1f} "
                 f"| {data['load']['episodes_per_s']:.0f} | {data['load']['peak_rss_mb']:.0f} "
-                f"| {pp('cooccurring_cypher', True)} | {pp('similar_cypher', True)} | {pp('path_cypher')} | {pp('stats_counts')} "
-                f"| {mod} | {'yes' if all(q['agree'].values()) else q['agree']} |"
+                f"| {pp('cooccurring_module', True)} | {pp('similar_module', True)} | {pp('path_module')} | {pp('stats_counts')} "
+                f"| {plain} | {'yes' if all(q['agree'].values()) else q['agree']} |"
             )
         base = entry.get("falkordb", {}).get("queries") or entry.get("neo4j", {}).get("queries")
         if base:
