@@ -14,9 +14,10 @@ A load calls :meth:`CooccurrenceIndex.begin` (marks the index stale), :meth:`~Co
 for each batch before writing it (reads the stacks the batch extends and adds up the new pairs),
 and :meth:`~CooccurrenceIndex.commit` at the end (writes the sums, clears the mark). Loads only
 add USES and are idempotent, so increments are exact; whenever they cannot be trusted (the index
-was stale: an earlier load was interrupted; absent on a graph with stacks: a store from before the
-index; or the USES count moved under it: a ``cypher --write``), the commit rebuilds from every
-stack instead. Readers ask :func:`is_fresh` and fall back to the traversal when it says no.
+was stale: an earlier load was interrupted, or another is running; absent on a graph with stacks:
+a store from before the index; the USES count moved under it: a ``cypher --write``; or another
+load or a reindex began meanwhile), the commit rebuilds from every stack instead. Readers ask
+:func:`is_fresh` and fall back to the traversal when it says no.
 
 >>> index = CooccurrenceIndex(store)     # doctest: +SKIP
 >>> index.begin()                        # doctest: +SKIP
@@ -31,6 +32,7 @@ True
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from itertools import combinations
@@ -55,7 +57,14 @@ RETURN types, collect(label) AS labels
 STATE = "MATCH (i:Index {name: $name}) RETURN i"
 USES_COUNT = "MATCH ()-[r:USES]->() RETURN count(r) AS n"
 
-MARK_STALE = "MERGE (i:Index {name: $name}) SET i.stale = true"
+# Reads the mark and sets it in one statement: of two loads starting together, one finds the index
+# stale. The load's token tells its commit whether another load (or a reindex) began since.
+MARK_STALE = """
+MERGE (i:Index {name: $name})
+WITH i, properties(i) AS before
+SET i.stale = true, i.load = $load
+RETURN before
+"""
 MARK_FRESH = "UNWIND $rows AS row MERGE (i:Index {name: row.name}) SET i.stale = false, i.uses = row.uses"
 
 STACKS_OF = """
@@ -69,13 +78,14 @@ WITH c, collect(DISTINCT t.id) AS technologies
 RETURN technologies
 """
 DELETE_ALL = "MATCH ()-[r:CO_OCCURS]->() DELETE r"
-ADD_COUNTS = """
+_EACH_PAIR = """
 UNWIND $rows AS row
 MATCH (a:Technology {id: row.a})
 MATCH (b:Technology {id: row.b})
 MERGE (a)-[r:CO_OCCURS]->(b)
-SET r.companies = coalesce(r.companies, 0) + row.n
 """
+ADD_COUNTS = _EACH_PAIR + "SET r.companies = coalesce(r.companies, 0) + row.n"
+SET_COUNTS = _EACH_PAIR + "SET r.companies = row.n"
 
 
 @dataclass(frozen=True)
@@ -102,7 +112,7 @@ class IndexUpdate:
 
     rebuilt: bool
     companies: int
-    technologies: int  # diagonal rows written: technologies whose user count changed
+    technologies: int  # diagonal rows written: users per technology (those that changed, when incremented)
     pairs: int  # off-diagonal rows written
     uses: int  # USES relationships the index now accounts for
 
@@ -120,9 +130,8 @@ def read_state(store: GraphStore) -> IndexState:
     """The index's mark and the graph's USES count, in at most three cheap reads."""
     types, labels = _tokens(store)
     marks = store.run(STATE, {"name": NAME}) if "Index" in labels else []
-    if not marks:
-        return IndexState(None, None, _uses(store, types))
-    return IndexState(marks[0]["i"].get("stale"), marks[0]["i"].get("uses"), _uses(store, types))
+    mark = marks[0]["i"] if marks else {}
+    return IndexState(mark.get("stale"), mark.get("uses"), _uses(store, types))
 
 
 def is_fresh(store: GraphStore) -> bool:
@@ -153,6 +162,7 @@ class CooccurrenceIndex:
 
     def __init__(self, store: GraphStore):
         self.store = store
+        self._load = ""
         self._rebuild = False
         self._from_zero = False
         self._uses_at_begin = 0
@@ -162,14 +172,16 @@ class CooccurrenceIndex:
 
     def begin(self, *, rebuild: bool = False) -> None:
         """Mark the index stale (a write) and decide: increments, or a rebuild at commit."""
-        state = read_state(self.store)
+        uses = _uses(self.store, _tokens(self.store)[0])
+        self._load = uuid.uuid4().hex
+        before = self.store.run(MARK_STALE, {"name": NAME, "load": self._load}, write=True)[0]["before"]
+        state = IndexState(before.get("stale"), before.get("uses"), uses)
         # No index yet on a graph without stacks (a new store): counting up from zero is exact.
         self._from_zero = state.stale is None
         self._rebuild = rebuild or not (state.fresh or (self._from_zero and state.uses == 0))
         self._uses_at_begin = state.uses
         self._added_uses, self._companies = 0, 0
         self._increments.clear()
-        self.store.run(MARK_STALE, {"name": NAME}, write=True)
 
     def add(self, document: GraphDocument) -> None:
         """Count what ``document`` adds to its companies' stacks; call it before writing the document."""
@@ -200,36 +212,39 @@ class CooccurrenceIndex:
         """Write the counts and clear the stale mark; a rebuild when increments cannot be trusted."""
         types = _tokens(self.store)[0]
         uses = _uses(self.store, types)
-        # Counts that start from zero replace whatever CO_OCCURS a hand-edited graph still holds.
-        replace = "CO_OCCURS" in types
-        if self._rebuild or uses != self._uses_at_begin + self._added_uses:  # or someone else wrote USES meanwhile
-            return self._recount(uses, replace=replace)
-        return self._write(
-            self._increments, uses, rebuilt=False, replace=replace and self._from_zero, companies=self._companies
-        )
-
-    def rebuild(self) -> IndexUpdate:
-        """Recount every pair from the companies' stacks, whatever the index says now."""
-        self.begin(rebuild=True)
-        return self.commit()
-
-    def _recount(self, uses: int, *, replace: bool) -> IndexUpdate:
-        counts: Counter[tuple[str, str]] = Counter()
-        companies = 0
-        for row in self.store.run(ALL_STACKS) if uses else []:
-            counts.update(_pairs(row["technologies"]))
-            companies += 1
-        return self._write(counts, uses, rebuilt=True, replace=replace, companies=companies)
-
-    def _write(
-        self, counts: Counter[tuple[str, str]], uses: int, *, rebuilt: bool, replace: bool, companies: int
-    ) -> IndexUpdate:
+        marks = self.store.run(STATE, {"name": NAME})
+        # Increments hold only if no other load began since (it may have recounted already) and
+        # nothing else added or removed USES meanwhile.
+        alone = bool(marks) and marks[0]["i"].get("load") == self._load
+        rebuilt = self._rebuild or not alone or uses != self._uses_at_begin + self._added_uses
+        counts, companies = self._recount(uses) if rebuilt else (self._increments, self._companies)
+        statements = []
+        if rebuilt or self._from_zero:
+            # Complete counts replace whatever CO_OCCURS there is (a hand-edited graph's, or a
+            # concurrent recount's on Neo4j), so they are set, not added.
+            if "CO_OCCURS" in types:
+                statements.append(UpsertStatement(DELETE_ALL, []))
+            query = SET_COUNTS
+        else:
+            query = ADD_COUNTS
         rows = [{"a": a, "b": b, "n": n} for (a, b), n in sorted(counts.items())]
-        statements = [UpsertStatement(DELETE_ALL, [])] if replace else []
-        statements += [UpsertStatement(ADD_COUNTS, chunk) for chunk in _chunks(rows, ROWS_PER_STATEMENT)]
+        statements += [UpsertStatement(query, chunk) for chunk in _chunks(rows, ROWS_PER_STATEMENT)]
         statements.append(UpsertStatement(MARK_FRESH, [{"name": NAME, "uses": uses}]))
         # One transaction on Neo4j; on FalkorDB statement by statement, the mark cleared last, so an
         # interruption leaves the index stale and the next load rebuilds it.
         self.store.run_in_transaction(statements)
         diagonal = sum(1 for a, b in counts if a == b)
         return IndexUpdate(rebuilt, companies, diagonal, len(counts) - diagonal, uses)
+
+    def rebuild(self) -> IndexUpdate:
+        """Recount every pair from the companies' stacks, whatever the index says now."""
+        self.begin(rebuild=True)
+        return self.commit()
+
+    def _recount(self, uses: int) -> tuple[Counter[tuple[str, str]], int]:
+        counts: Counter[tuple[str, str]] = Counter()
+        companies = 0
+        for row in self.store.run(ALL_STACKS) if uses else []:
+            counts.update(_pairs(row["technologies"]))
+            companies += 1
+        return counts, companies

@@ -176,6 +176,23 @@ def test_interrupted_load_is_stale_reads_right_and_the_next_load_repairs(store):
     assert stored(store) == clean
 
 
+def test_a_reindex_during_a_load_is_not_counted_twice(store, tmp_path):
+    first, second = split_listing(tmp_path)
+    load_listings([first], store)
+    reindexed = []
+
+    def reindex_after_the_first_batch(episodes: int) -> None:
+        if not reindexed:  # GoRails and Logflare are written: the reindex counts them
+            reindexed.append(CooccurrenceIndex(store).rebuild())
+
+    load_listings([second], store, batch_episodes=2, progress=reindex_after_the_first_batch)
+    assert reindexed[0].companies == 7
+    in_two = stored(store)
+    store.clear()
+    load_listings([LISTING], store)
+    assert in_two == stored(store)
+
+
 def test_a_write_outside_the_loader_makes_reads_fall_back_until_reindexed(store):
     load_listings([LISTING], store)
     # What `stackgraph cypher --write` does: one more stack entry, Logflare uses redis.
