@@ -248,12 +248,27 @@ class FalkorDBStore(GraphStore):
         "'!server.in_exec' is not true" when it replays GRAPH.QUERY commands
         from a MULTI block in the append-only file, so such a store would not
         reopen. Nothing is lost without it: the store's lock keeps other
-        processes out, each statement is atomic, and every statement is an
-        idempotent MERGE, so a batch cut short is completed by running it again.
+        processes out, each statement is atomic, and an upsert is idempotent
+        (MERGEs, and parts deleted before they are created), so a batch cut
+        short is completed by running it again.
         """
-        for number, statement in enumerate(statements, start=1):
+        self.run_encoded(self.encode_statements(statements))
+
+    @staticmethod
+    def encode_statements(statements: Iterable[UpsertStatement]) -> list[str]:
+        """Each statement as the text the server reads: its parameters as a ``CYPHER`` prefix.
+
+        >>> FalkorDBStore.encode_statements([UpsertStatement("UNWIND $rows AS row RETURN row", [1])])
+        ['CYPHER rows=[1] UNWIND $rows AS row RETURN row']
+        """
+        return [cypher_parameters(statement.params) + statement.query for statement in statements]
+
+    def run_encoded(self, encoded: list[str]) -> None:
+        self._ensure_open()
+        for number, text in enumerate(encoded, start=1):
             try:
-                self._query("GRAPH.QUERY", statement.query, statement.params)
+                with self._translated_errors():
+                    self._db.connection.execute_command("GRAPH.QUERY", GRAPH_NAME, text, "--compact")
             except QueryError as error:
                 raise QueryError(f"write statement {number} failed, the ones before it were applied: {error}") from None
 

@@ -77,6 +77,16 @@ class GraphStore(abc.ABC):
         """MERGE a document's nodes, then its relationships, in batches of UNWIND rows."""
         self.run_in_transaction(upsert_statements(document, batch_size))
 
+    @staticmethod
+    def encode_statements(statements: Iterable[UpsertStatement]) -> list[Any]:
+        """The statements in the form :meth:`run_encoded` sends, made without a store, so that
+        another thread or process can prepare them (here: as they are)."""
+        return list(statements)
+
+    def run_encoded(self, encoded: list[Any]) -> None:
+        """Run what :meth:`encode_statements` made, as :meth:`run_in_transaction` runs statements."""
+        self.run_in_transaction(encoded)
+
     def counts(self) -> dict[str, dict[str, int]]:
         """Node counts per label and relationship counts per type, derived data left out.
 

@@ -119,6 +119,10 @@ class Catalog:
                         f"{source}: {entry.slug}: spelling {spelling!r} already belongs to {owner.slug!r}"
                     )
 
+    def __reduce__(self):
+        # Sent to the load's producer process: rebuilt from its entries (the matchers are remade there).
+        return type(self), (self._entries, dict(self._categories))
+
     @classmethod
     def default(cls) -> Catalog:
         """The catalog bundled with StackGraph (read once, then shared)."""

@@ -74,6 +74,10 @@ class ListingError(ValueError):
         where = f"{source}:{line}" if line is not None else source
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):
+        # Raised in the load's producer process and pickled to the parent: rebuilt from its parts.
+        return type(self), (self.source, self.line, self.message)
+
 
 @dataclass
 class Topic:

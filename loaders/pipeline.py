@@ -17,21 +17,20 @@ interruption, leaves the same graph. The co-occurrence counts
 from __future__ import annotations
 
 import os
-import queue
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator
 
 from graph.cooccurrence import CooccurrenceIndex
 from graph.model import GraphDocument
 from graph.store import GraphStore
+from graph.writer import UpsertStatement, upsert_statements
 from loaders.catalog import Catalog
 from loaders.extract import episode_document, podcast_document
 from loaders.listing import ListingEpisode, ListingError, PodcastHeader, read_listing
+from loaders.prefetch import in_process, in_thread
 
 Progress = Callable[[int], None]
-T = TypeVar("T")
 
 
 class LoadError(Exception):
@@ -106,53 +105,29 @@ def _documents(paths: list[Path], catalog: Catalog, batch_episodes: int) -> Iter
         yield batch, count
 
 
-_DONE = object()
+@dataclass
+class EncodedBatch:
+    """A batch ready to send: its statements encoded for the store, the USES relationships the
+    co-occurrence index counts before they are written, and how many episodes it holds."""
+
+    statements: list[Any]
+    uses: GraphDocument
+    episodes: int
 
 
-def _ahead(items: Iterator[T], depth: int = 1) -> Iterator[T]:
-    """The items, produced by a background thread up to ``depth`` items ahead of the consumer.
+def _encoded(
+    paths: list[Path], catalog: Catalog, batch_episodes: int, encode: Callable[[Iterable[UpsertStatement]], list[Any]]
+) -> Iterator[EncodedBatch]:
+    """Second pass, to the last step that needs no store: parsed, extracted, turned into statements, encoded."""
+    for document, episodes in _documents(paths, catalog, batch_episodes):
+        uses = GraphDocument()
+        for rel in document.relationships_of_type("USES"):
+            uses.add_relationship(rel)
+        yield EncodedBatch(encode(upsert_statements(document)), uses, episodes)
 
-    Loading alternates Python work (parsing, extraction) with waiting for the database;
-    the thread parses and extracts batch n+1 while the store executes batch n (the wait
-    releases the GIL). At most ``depth`` finished items wait in the queue, so memory stays
-    flat. An exception in the producer is raised in the consumer; a consumer that stops
-    early (an error, an interrupt) stops the producer.
-    """
-    handoff: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
 
-    def put(item: object) -> bool:
-        while not stop.is_set():
-            try:
-                handoff.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if not put((True, item)):
-                    return
-        except BaseException as error:  # handed to the consumer, raised there
-            put((False, error))
-            return
-        put((True, _DONE))
-
-    thread = threading.Thread(target=produce, name="stackgraph-extract", daemon=True)
-    thread.start()
-    try:
-        while True:
-            ok, item = handoff.get()
-            if not ok:
-                raise item
-            if item is _DONE:
-                return
-            yield item
-    finally:
-        stop.set()
-        thread.join()
+# A child process pays for itself (about 0.5 s to start) from a few thousand episodes on.
+PROCESS_FROM_EPISODES = 2000
 
 
 def load_listings(
@@ -164,6 +139,7 @@ def load_listings(
     batch_episodes: int = 200,
     on_checked: Callable[[CheckedListing], None] | None = None,
     progress: Progress | None = None,
+    in_child_process: bool | None = None,
 ) -> LoadReport:
     """Load listing files into a store; see the module docstring for the guarantees.
 
@@ -171,6 +147,11 @@ def load_listings(
     ``progress`` is called with the number of episodes each written batch held.
     Raises :class:`LoadError` when an episode is invalid and ``skip_invalid`` is
     false, before anything is written.
+
+    The second pass parses, extracts and encodes in a thread, or with
+    ``in_child_process`` in a child process, on a core of its own while this one
+    sends; None (the default) chooses the process on a machine with two cores or
+    more for PROCESS_FROM_EPISODES episodes or more.
     """
     checked = check_listings(paths)
     if checked.invalid and not skip_invalid:
@@ -182,11 +163,14 @@ def load_listings(
     before = store.counts()
     index = CooccurrenceIndex(store)
     index.begin()
-    for document, episodes in _ahead(_documents(checked.paths, catalog, batch_episodes)):
-        index.add(document)  # reads the stacks this batch extends, so before the batch is written
-        store.upsert(document)
+    if in_child_process is None:
+        in_child_process = (os.cpu_count() or 1) > 1 and checked.episodes >= PROCESS_FROM_EPISODES
+    work = (checked.paths, catalog, batch_episodes, store.encode_statements)
+    for batch in in_process(_encoded, *work) if in_child_process else in_thread(_encoded(*work)):
+        index.add(batch.uses)  # reads the stacks this batch extends, so before the batch is written
+        store.run_encoded(batch.statements)
         if progress:
-            progress(episodes)
+            progress(batch.episodes)
     index.commit()
     return LoadReport(
         files=len(checked.paths),
