@@ -10,8 +10,10 @@ Prints one JSON object on stdout. ``--profile OUT.html`` runs the step under pyi
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -27,6 +29,44 @@ def _maxrss_mb() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+
+
+class ProducerPeak:
+    """The peak RSS of this process's Python children (the load's producer process), sampled
+    from /proc while they run: ru_maxrss of the children would mix in redis-server's."""
+
+    def __init__(self, interval_s: float = 0.2):
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, args=(interval_s,), daemon=True)
+
+    def __enter__(self) -> ProducerPeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self, interval_s: float) -> None:
+        while not self._stop.wait(interval_s):
+            for pid in self._children():
+                try:
+                    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+                except OSError:
+                    continue
+                if fields.get("Name", "").strip().startswith("python") and "VmHWM" in fields:
+                    self.peak_mb = max(self.peak_mb, int(fields["VmHWM"].split()[0]) / 1024)
+
+    @staticmethod
+    def _children() -> list[str]:
+        pids = []
+        for children in Path("/proc/self/task").glob("*/children"):
+            try:
+                pids += children.read_text().split()
+            except OSError:
+                continue
+        return pids
 
 
 def parse(path: str) -> dict:
@@ -47,7 +87,8 @@ def load(backend: str, store_dir: str, path: str, batch: int) -> dict:
     try:
         store.clear()
         start = time.perf_counter()
-        report = load_listings([path], store, batch_episodes=batch)
+        with ProducerPeak() as producer:
+            report = load_listings([path], store, batch_episodes=batch)
         seconds = time.perf_counter() - start
         counts = store.counts()
     finally:
@@ -57,6 +98,7 @@ def load(backend: str, store_dir: str, path: str, batch: int) -> dict:
         "seconds": seconds,
         "episodes_per_s": report.episodes / seconds,
         "counts": counts,
+        "producer_peak_rss_mb": producer.peak_mb,  # 0 when the load ran in one process
     }
 
 
