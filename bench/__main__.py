@@ -270,7 +270,7 @@ def table(report: dict) -> str:
         f"{', '.join(f'{x:.1f}' for x in m['loadavg_at_start'])}; seed {report['seed']}, batch {report['batch_episodes']} "
         f"episodes; run {report['started']}.",
         "",
-        "| N | backend | file MB | parse MB/s | load episodes/s | load peak RSS MB | cooccurring p50/p95 ms (x baseline) "
+        "| N | backend | file MB | parse MB/s | load episodes/s | load peak RSS MB (loader / producer) | cooccurring p50/p95 ms (x baseline) "
         "| similar p50/p95 ms (x baseline) | path p50/p95 ms | stats p50/p95 ms | plain Cypher cooccurring / similar p50 ms | agree |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
@@ -296,7 +296,7 @@ def table(report: dict) -> str:
             plain = " / ".join(f"{q[k]['p50_ms']:.0f}" for k in ("cooccurring_cypher", "similar_cypher"))
             lines.append(
                 f"| {int(size):,} | {backend} | {entry['file_mb']:.1f} | {entry['parse']['mb_per_s']:.1f} "
-                f"| {data['load']['episodes_per_s']:.0f} | {data['load']['peak_rss_mb']:.0f} "
+                f"| {data['load']['episodes_per_s']:.0f} | {data['load']['peak_rss_mb']:.0f} / {data['load'].get('producer_peak_rss_mb', 0):.0f} "
                 f"| {pp('cooccurring_module', True)} | {pp('similar_module', True)} | {pp('path_module')} | {pp('stats_counts')} "
                 f"| {plain} | {'yes' if all(q['agree'].values()) else q['agree']} |"
             )
