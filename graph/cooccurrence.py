@@ -148,9 +148,15 @@ def _pairs(stack: Iterable[str]) -> Iterator[tuple[str, str]]:
     yield from combinations(ordered, 2)
 
 
-def _chunks(rows: list[dict], size: int) -> Iterator[list[dict]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
+def _statements(counts: Counter[tuple[str, str]], uses: int, complete: bool, *, delete: bool) -> Iterator[UpsertStatement]:
+    """The writes of a commit, rows made a statement at a time (a first load at 10k episodes has 136k)."""
+    if delete:
+        yield UpsertStatement(DELETE_ALL, [])
+    pairs = sorted(counts)  # the same order in every commit: concurrent ones on Neo4j lock alike
+    for start in range(0, len(pairs), ROWS_PER_STATEMENT):
+        rows = [{"a": a, "b": b, "n": counts[a, b]} for a, b in pairs[start : start + ROWS_PER_STATEMENT]]
+        yield UpsertStatement(SET_COUNTS if complete else ADD_COUNTS, rows)
+    yield UpsertStatement(MARK_FRESH, [{"name": NAME, "uses": uses}])
 
 
 class CooccurrenceIndex:
@@ -218,21 +224,12 @@ class CooccurrenceIndex:
         alone = bool(marks) and marks[0]["i"].get("load") == self._load
         rebuilt = self._rebuild or not alone or uses != self._uses_at_begin + self._added_uses
         counts, companies = self._recount(uses) if rebuilt else (self._increments, self._companies)
-        statements = []
-        if rebuilt or self._from_zero:
-            # Complete counts replace whatever CO_OCCURS there is (a hand-edited graph's, or a
-            # concurrent recount's on Neo4j), so they are set, not added.
-            if "CO_OCCURS" in types:
-                statements.append(UpsertStatement(DELETE_ALL, []))
-            query = SET_COUNTS
-        else:
-            query = ADD_COUNTS
-        rows = [{"a": a, "b": b, "n": n} for (a, b), n in sorted(counts.items())]
-        statements += [UpsertStatement(query, chunk) for chunk in _chunks(rows, ROWS_PER_STATEMENT)]
-        statements.append(UpsertStatement(MARK_FRESH, [{"name": NAME, "uses": uses}]))
+        # Complete counts replace whatever CO_OCCURS there is (a hand-edited graph's, or a concurrent
+        # recount's on Neo4j), so they are set, not added.
+        complete = rebuilt or self._from_zero
         # One transaction on Neo4j; on FalkorDB statement by statement, the mark cleared last, so an
         # interruption leaves the index stale and the next load rebuilds it.
-        self.store.run_in_transaction(statements)
+        self.store.run_in_transaction(_statements(counts, uses, complete, delete=complete and "CO_OCCURS" in types))
         diagonal = sum(1 for a, b in counts if a == b)
         return IndexUpdate(rebuilt, companies, diagonal, len(counts) - diagonal, uses)
 
