@@ -28,6 +28,7 @@ import math
 
 import pytest
 
+import queries.path
 from conftest import LISTING
 from graph import GraphStore
 from loaders.pipeline import load_listings
@@ -232,6 +233,14 @@ def test_path_from_a_person_to_a_company(graph):
     assert [p.hops for p in rows] == [3, 3, 3]
     assert rows[0].chain == "Julien Blanchard -WORKS_ON-> Smart Music -USES-> Elixir <-USES- Logflare"
     assert path(graph, "rails", "Ruby on Rails")[0].hops == 0
+
+
+def test_path_reads_at_most_max_paths(graph, monkeypatch):
+    """Julien Blanchard reaches Logflare by three shortest paths (above); one is read when one is the cap."""
+    monkeypatch.setattr(queries.path, "MAX_PATHS", 2)
+    rows = path(graph, "julien blanchard", "company:Logflare")
+    assert len(rows) == 2 and {p.hops for p in rows} == {3}
+    assert all(p.chain.startswith("Julien Blanchard -WORKS_ON-> Smart Music -USES-> ") for p in rows)
 
 
 def test_names_of_any_kind(graph):
