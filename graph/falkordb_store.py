@@ -14,7 +14,7 @@ import math
 import os
 import re
 from collections.abc import Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, Callable, Iterable, Iterator
 
 import redis
@@ -22,7 +22,7 @@ from falkordb import Edge, FalkorDB, Node, Path
 from falkordb.query_result import QueryResult
 
 from graph.errors import QueryError, StoreError, StoreUnavailable
-from graph.falkordb_server import EmbeddedFalkorDB, say_on_stderr
+from graph.falkordb_server import SAVE_POLICY, EmbeddedFalkorDB, say_on_stderr
 from graph.schema import NODE_KEYS, OWNED_BY
 from graph.store import GraphStore, Row, degree_terms
 from graph.writer import UpsertStatement
@@ -253,6 +253,36 @@ class FalkorDBStore(GraphStore):
         short is completed by running it again.
         """
         self.run_encoded(self.encode_statements(statements))
+
+    @contextmanager
+    def bulk_writes(self) -> Iterator[None]:
+        """No background snapshots while a load writes; one when it is done.
+
+        Each snapshot forks the server and writes the whole graph: at 100k episodes, with
+        the save policy's "60 s with 10,000 changes", one ran every minute of a load, on the
+        core the load needs. A load is idempotent, so what a snapshot would have kept if the
+        server itself were killed meanwhile is restored by running the load again.
+        """
+        self._set_save_policy("")
+        try:
+            yield
+        except BaseException:
+            with suppress(StoreError):
+                self._set_save_policy(SAVE_POLICY)
+            raise
+        self._set_save_policy(SAVE_POLICY)
+        try:
+            with self._translated_errors():
+                self._db.connection.execute_command("BGSAVE", "SCHEDULE")
+        except QueryError as error:
+            # One started before the load ended: the save policy takes the rest, as it would have.
+            if "already in progress" not in str(error):
+                raise
+
+    def _set_save_policy(self, policy: str) -> None:
+        self._ensure_open()
+        with self._translated_errors():
+            self._db.connection.execute_command("CONFIG", "SET", "save", policy)
 
     @staticmethod
     def encode_statements(statements: Iterable[UpsertStatement]) -> list[str]:

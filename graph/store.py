@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import abc
 import re
-from typing import Any, Iterable
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
 
 from graph.model import GraphDocument
 from graph.schema import DERIVED_LABELS, DERIVED_RELATIONSHIP_TYPES, RELATIONSHIP_TYPES
@@ -76,6 +77,11 @@ class GraphStore(abc.ABC):
     def upsert(self, document: GraphDocument, batch_size: int = 500) -> None:
         """MERGE a document's nodes, then its relationships, in batches of UNWIND rows."""
         self.run_in_transaction(upsert_statements(document, batch_size))
+
+    @contextmanager
+    def bulk_writes(self) -> Iterator[None]:
+        """Around a load's writes: a backend may put off background work while they run."""
+        yield
 
     @staticmethod
     def encode_statements(statements: Iterable[UpsertStatement]) -> list[Any]:

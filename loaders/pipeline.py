@@ -166,12 +166,13 @@ def load_listings(
     if in_child_process is None:
         in_child_process = (os.cpu_count() or 1) > 1 and checked.episodes >= PROCESS_FROM_EPISODES
     work = (checked.paths, catalog, batch_episodes, store.encode_statements)
-    for batch in in_process(_encoded, *work) if in_child_process else in_thread(_encoded(*work)):
-        index.add(batch.uses)  # reads the stacks this batch extends, so before the batch is written
-        store.run_encoded(batch.statements)
-        if progress:
-            progress(batch.episodes)
-    index.commit()
+    with store.bulk_writes():
+        for batch in in_process(_encoded, *work) if in_child_process else in_thread(_encoded(*work)):
+            index.add(batch.uses)  # reads the stacks this batch extends, so before the batch is written
+            store.run_encoded(batch.statements)
+            if progress:
+                progress(batch.episodes)
+        index.commit()
     return LoadReport(
         files=len(checked.paths),
         episodes=checked.episodes,

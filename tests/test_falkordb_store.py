@@ -498,6 +498,28 @@ def test_a_store_written_in_batches_reopens(tmp_path):
             assert store.run("MATCH (e:Episode) RETURN count(e) AS n") == [{"n": 10}]
 
 
+def test_a_load_holds_background_snapshots_and_saves_once_at_the_end(tmp_path):
+    from conftest import LISTING
+    from loaders.pipeline import load_listings
+
+    def policy(store):
+        return store._db.connection.execute_command("CONFIG", "GET", "save")[1]
+
+    seen = []
+    with FalkorDBStore(tmp_path / "store") as store:
+        assert policy(store) == "900 1 300 100 60 10000"
+        load_listings([LISTING], store, batch_episodes=5, progress=lambda _: seen.append(policy(store)))
+        assert seen == ["", ""]
+        assert policy(store) == "900 1 300 100 60 10000"
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "store" / "graph.rdb").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (tmp_path / "store" / "graph.rdb").exists()  # the snapshot asked for when the load ended
+        with pytest.raises(KeyboardInterrupt):
+            load_listings([LISTING], store, batch_episodes=5, progress=lambda _: (_ for _ in ()).throw(KeyboardInterrupt))
+        assert policy(store) == "900 1 300 100 60 10000"
+
+
 def test_ensure_schema_twice_indexes_every_key_but_the_topics_once(tmp_path):
     """Topics are created with their episode and reached through it: an index would only cost writes."""
     with FalkorDBStore(tmp_path / "store") as store:
