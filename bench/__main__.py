@@ -127,6 +127,8 @@ class Baseline:
         counts = counts.copy()
         counts[exclude] = 0
         nz = np.flatnonzero(counts)
+        if len(nz) > k:  # only the k largest counts and their ties need ordering by id
+            nz = nz[counts[nz] >= np.partition(counts[nz], -k)[-k]]
         order = sorted(nz, key=lambda i: (-counts[i], ids[i]))[:k]
         return [(str(ids[i]), int(counts[i])) for i in order]
 
