@@ -185,7 +185,7 @@ def part_statements(split: _Split, batch_size: int) -> Iterator[UpsertStatement]
              "parts": [{"props": {**_clean(part.properties), key: part.key}, "rels": outgoing.get((label, part.key), [])} for part in parts]}
             for owner_key, parts in owners
         ]
-        for batch in _batches(rows, max(1, batch_size // 20)):
+        for batch in _batches(rows, batch_size):
             yield UpsertStatement(create, batch)
 
 
