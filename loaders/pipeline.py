@@ -3,8 +3,8 @@
 Two streaming passes over the files keep memory flat and the store safe:
 the first checks every episode, so that by default nothing is written when
 any is invalid; the second extracts and upserts episodes in batches. Every
-write is a MERGE on natural keys, so a load run twice, or re-run after an
-interruption, leaves the same graph. The co-occurrence counts
+write is keyed on natural keys (a MERGE, or an episode's topics replaced with
+it), so a load run twice, or re-run after an interruption, leaves the same graph. The co-occurrence counts
 (graph/cooccurrence.py) are brought up to date along the way.
 
 >>> from graph import open_store                                # doctest: +SKIP
@@ -126,7 +126,7 @@ def _encoded(
         yield EncodedBatch(encode(upsert_statements(document)), uses, episodes)
 
 
-# A child process pays for itself (about 0.5 s to start) from a few thousand episodes on.
+# Below this the thread does as well: the batches are few, and a process is one more thing to fork.
 PROCESS_FROM_EPISODES = 2000
 
 
