@@ -10,7 +10,6 @@ Prints one JSON object on stdout. ``--profile OUT.html`` runs the step under pyi
 from __future__ import annotations
 
 import json
-import os
 import resource
 import sys
 import threading
