@@ -14,9 +14,10 @@ A load calls :meth:`CooccurrenceIndex.begin` (marks the index stale), :meth:`~Co
 for each batch before writing it (reads the stacks the batch extends and adds up the new pairs),
 and :meth:`~CooccurrenceIndex.commit` at the end (writes the sums, clears the mark). Loads only
 add USES and are idempotent, so increments are exact; whenever they cannot be trusted (the index
-was stale: an earlier load was interrupted, or another is running; absent on a graph with stacks:
-a store from before the index; the USES count moved under it: a ``cypher --write``; or another
-load or a reindex began meanwhile), the commit rebuilds from every stack instead. Readers ask
+was stale: an earlier load was interrupted, or another is running, or a ``cypher --write`` ran,
+which :func:`untracked_write` marks; absent on a graph with stacks: a store from before the
+index; the USES count moved under it: a write through the Python API; or another load or a
+reindex began meanwhile), the commit rebuilds from every stack instead. Readers ask
 :func:`is_fresh` and fall back to the traversal when it says no.
 
 >>> index = CooccurrenceIndex(store)     # doctest: +SKIP
@@ -34,10 +35,12 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Iterable, Iterator
 
+from graph.errors import QueryError
 from graph.model import GraphDocument
 from graph.store import GraphStore
 from graph.writer import UpsertStatement
@@ -95,6 +98,7 @@ class IndexState:
     stale: bool | None
     recorded_uses: int | None
     uses: int
+    load: str | None = None  # the token of the last load, reindex or untracked write that marked it
 
     @property
     def fresh(self) -> bool:
@@ -131,7 +135,7 @@ def read_state(store: GraphStore) -> IndexState:
     types, labels = _tokens(store)
     marks = store.run(STATE, {"name": NAME}) if "Index" in labels else []
     mark = marks[0]["i"] if marks else {}
-    return IndexState(mark.get("stale"), mark.get("uses"), _uses(store, types))
+    return IndexState(mark.get("stale"), mark.get("uses"), _uses(store, types), mark.get("load"))
 
 
 def is_fresh(store: GraphStore) -> bool:
@@ -140,6 +144,29 @@ def is_fresh(store: GraphStore) -> bool:
     A read: it never repairs the index (``stackgraph reindex`` or the next load does).
     """
     return read_state(store).fresh
+
+
+def _mark_stale(store: GraphStore, load: str) -> dict:
+    """Set the stale mark with the token ``load``; the mark's properties as they were."""
+    return store.run(MARK_STALE, {"name": NAME, "load": load}, write=True)[0]["before"]
+
+
+@contextmanager
+def untracked_write(store: GraphStore) -> Iterator[None]:
+    """Around a write whose effect on stacks the index cannot follow (``cypher --write``): the counts
+    are marked stale after it, with a new token that tells readers the stacks may have changed.
+    Also when it was interrupted, since it may have run all the same; not when the store refused it
+    (a QueryError: nothing changed).
+    """
+    refused = False
+    try:
+        yield
+    except QueryError:
+        refused = True
+        raise
+    finally:
+        if not refused:
+            _mark_stale(store, uuid.uuid4().hex)
 
 
 def _pairs(stack: Iterable[str]) -> Iterator[tuple[str, str]]:
@@ -180,7 +207,7 @@ class CooccurrenceIndex:
         """Mark the index stale (a write) and decide: increments, or a rebuild at commit."""
         uses = _uses(self.store, _tokens(self.store)[0])
         self._load = uuid.uuid4().hex
-        before = self.store.run(MARK_STALE, {"name": NAME, "load": self._load}, write=True)[0]["before"]
+        before = _mark_stale(self.store, self._load)
         state = IndexState(before.get("stale"), before.get("uses"), uses)
         # No index yet on a graph without stacks (a new store): counting up from zero is exact.
         self._from_zero = state.stale is None

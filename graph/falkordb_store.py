@@ -24,10 +24,11 @@ from falkordb.query_result import QueryResult
 from graph.errors import QueryError, StoreError, StoreUnavailable
 from graph.falkordb_server import SAVE_POLICY, EmbeddedFalkorDB, say_on_stderr
 from graph.schema import NODE_KEYS, OWNED_BY
-from graph.store import GraphStore, Row, degree_terms
+from graph.store import GraphStore, Row, degree_terms, variable
 from graph.writer import UpsertStatement
 
 GRAPH_NAME = "stackgraph"
+TEXT_LIST_SEPARATOR = "\x1f"
 READ_ONLY_REFUSAL = "read-only: this statement writes; pass write=True (--write on the CLI)"
 
 _PARAMETER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -325,6 +326,22 @@ class FalkorDBStore(GraphStore):
         """
         node, rel_type = degree_terms(node, rel_type)
         return f"{'indegree' if incoming else 'outdegree'}({node}, '{rel_type}')"
+
+    def text_list(self, name: str) -> str:
+        r"""One string, the elements joined by U+001F: FalkorDB sends a list element by element, 1.4M
+        company ids in ~6 s at 100k episodes, joined in 0.8 s. The list as it is when empty or when
+        an element holds U+001F, so that every list reads back whole.
+
+        >>> FalkorDBStore.read_text_list("a\x1fb"), FalkorDBStore.read_text_list(["a\x1fb"])
+        (['a', 'b'], ['a\x1fb'])
+        """
+        name = variable(name)
+        return (f"CASE WHEN size({name}) = 0 OR any(element IN {name} WHERE element CONTAINS '{TEXT_LIST_SEPARATOR}') "
+                f"THEN {name} ELSE string.join({name}, '{TEXT_LIST_SEPARATOR}') END")
+
+    @staticmethod
+    def read_text_list(value: Any) -> list[str]:
+        return value.split(TEXT_LIST_SEPARATOR) if isinstance(value, str) else value
 
     def close(self) -> None:
         """Stop the server and release the store's lock. Idempotent."""

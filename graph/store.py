@@ -27,13 +27,18 @@ Row = dict[str, Any]
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+def variable(name: str) -> str:
+    """A Cypher variable name, checked before it goes into query text."""
+    if not _IDENTIFIER.match(name):
+        raise ValueError(f"{name!r} is not a Cypher variable name")
+    return name
+
+
 def degree_terms(node: str, rel_type: str) -> tuple[str, str]:
     """A variable name and a schema relationship type, checked before they go into query text."""
-    if not _IDENTIFIER.match(node):
-        raise ValueError(f"{node!r} is not a Cypher variable name")
     if rel_type not in RELATIONSHIP_TYPES:
         raise ValueError(f"unknown relationship type {rel_type!r}")
-    return node, rel_type
+    return variable(node), rel_type
 
 
 def quoted(name: str) -> str:
@@ -125,6 +130,20 @@ class GraphStore(abc.ABC):
         """
         node, rel_type = degree_terms(node, rel_type)
         return f"size([({node})<-[:{rel_type}]-() | 1])" if incoming else f"size([({node})-[:{rel_type}]->() | 1])"
+
+    def text_list(self, name: str) -> str:
+        """A Cypher expression: the list of strings bound to the variable ``name``, in the form this backend
+        sends fastest; :meth:`read_text_list` turns the returned value back into the list.
+
+        >>> GraphStore.text_list(None, "users"), GraphStore.read_text_list(["a", "b"])
+        ('users', ['a', 'b'])
+        """
+        return variable(name)
+
+    @staticmethod
+    def read_text_list(value: Any) -> list[str]:
+        """The list a :meth:`text_list` expression returned."""
+        return value
 
     def clear(self) -> None:
         """Delete every node and relationship."""

@@ -45,12 +45,6 @@ WHERE shared >= $min_count
 RETURN a.id AS a_id, a.name AS a, b.id AS b_id, b.name AS b, shared
 """
 
-INDEXED_USERS = """
-MATCH (t:Technology)-[r:CO_OCCURS]->(t)
-WHERE t.id IN $ids
-RETURN t.id AS id, r.companies AS companies
-"""
-
 INDEXED_ALL_USERS = """
 MATCH (t:Technology)-[r:CO_OCCURS]->(t)
 RETURN t.id AS id, r.companies AS companies
@@ -146,10 +140,7 @@ def cooccurring(
     if not rows:
         return []
     ids = [slug] + [row["id"] for row in rows]
-    if indexed:
-        users = {row["id"]: row["companies"] for row in store.run(INDEXED_USERS, {"ids": sorted(set(ids))})}
-    else:
-        users = technology_users(store, ids)
+    users = technology_users(store, ids, indexed=indexed)
     total = total_companies(store)
     result = [
         Cooccurrence(row["name"] or row["id"], row["id"], row["category"] or "other", row["shared"],

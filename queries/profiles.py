@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Iterable, TypeVar
 
+from graph.cooccurrence import is_fresh
 from graph.store import GraphStore
 
 COMPANY_STACKS = """
@@ -124,7 +125,21 @@ RETURN o.id AS id, o.name AS name, technologies, jaccard
 ORDER BY jaccard DESC
 """
 
-# A technology's users are its USES degree: no walk over them ({users}).
+# The stacks of companies already chosen (by queries.stack_matrix).
+STACKS_OF = """
+UNWIND $ids AS id
+MATCH (o:Company {id: id})-[:USES]->(x:Technology)
+RETURN o.id AS id, o.name AS name, collect(x.id) AS technologies
+"""
+
+# A technology's users: the co-occurrence index's diagonal when it is fresh, else its USES degree
+# ({users}; FalkorDB's indegree walks the edges: 160 ms for a typical stack's technologies at 100k).
+INDEXED_USERS = """
+MATCH (t:Technology)-[r:CO_OCCURS]->(t)
+WHERE t.id IN $ids
+RETURN t.id AS id, r.companies AS companies
+"""
+
 USERS = """
 MATCH (t:Technology)
 WHERE t.id IN $ids
@@ -147,12 +162,18 @@ def company_stack(store: GraphStore, company: str) -> frozenset[str]:
     return frozenset(row["id"] for row in store.run(STACK, {"company": company}) if row["id"] is not None)
 
 
-def users(store: GraphStore, technologies: Iterable[str]) -> dict[str, int]:
-    """Companies using each of ``technologies`` (absent: none), in one query over those technologies only."""
+def users(store: GraphStore, technologies: Iterable[str], *, indexed: bool | None = None) -> dict[str, int]:
+    """Companies using each of ``technologies`` (absent: none), in one query over those technologies only.
+
+    ``indexed``: whether the co-occurrence index is fresh, when the caller has asked already.
+    """
     ids = sorted(set(technologies))
     if not ids:
         return {}
-    query = USERS.format(users=store.degree("t", "USES", incoming=True))
+    if indexed if indexed is not None else is_fresh(store):
+        query = INDEXED_USERS
+    else:
+        query = USERS.format(users=store.degree("t", "USES", incoming=True))
     return {row["id"]: row["companies"] for row in store.run(query, {"ids": ids}) if row["companies"]}
 
 
@@ -181,23 +202,32 @@ class Neighbourhood:
         cls, store: GraphStore, stack: frozenset[str], exclude: str | None = None, top: int | None = None
     ) -> Neighbourhood:
         """All of them, or (``top``) the ``top`` best by Jaccard, ordered in Cypher so that only those rows travel."""
-        stacks, names = {}, {}
         if not stack:
-            return cls(stack, stacks, names)
+            return cls(stack, {}, {})
         query = CANDIDATES.format(used=store.degree("o", "USES"), limit="LIMIT $top" if top is not None else "")
         rows = store.run(query, {"stack": sorted(stack), "exclude": exclude, "size": len(stack), "top": top})
-        for row in rows:
-            stacks[row["id"]] = frozenset(t for t in row["technologies"] if t is not None)
-            names[row["id"]] = row["name"] or row["id"]
+        stacks, names = cls._read(rows)
         return cls(stack, stacks, names, top is None or len(rows) < top)
+
+    @classmethod
+    def of(cls, store: GraphStore, stack: frozenset[str], companies: list[str]) -> Neighbourhood:
+        """The given companies (ids) only, chosen elsewhere, with their stacks."""
+        stacks, names = cls._read(store.run(STACKS_OF, {"ids": companies}) if companies else [])
+        return cls(stack, stacks, names)
+
+    @staticmethod
+    def _read(rows: list[dict]) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+        stacks = {row["id"]: frozenset(t for t in row["technologies"] if t is not None) for row in rows}
+        return stacks, {row["id"]: row["name"] or row["id"] for row in rows}
 
 
 class Weights:
     """IDF weights, log(N / df), for the technologies asked about only; as Profiles.idf, 0.0 for df = 0."""
 
-    def __init__(self, store: GraphStore, technologies: Iterable[str]):
+    def __init__(self, store: GraphStore, technologies: Iterable[str], frequencies: dict[str, int] | None = None):
+        """``frequencies``: the companies using each technology, when the caller holds them already."""
         self.companies = total_companies(store)
-        self.frequencies = users(store, technologies)
+        self.frequencies = users(store, technologies) if frequencies is None else frequencies
         self._idf: dict[str, float] = {}
 
     def idf(self, technology: str) -> float:

@@ -20,6 +20,7 @@ from loaders.catalog import Catalog
 from queries.names import resolve_company, resolve_technology
 from queries.profiles import Neighbourhood, Profiles, Weights, company_stack, take
 from queries.profiles import technologies as technology_details
+from queries.stack_matrix import for_repeated_questions
 
 RANKINGS = ("jaccard", "cosine")
 
@@ -56,8 +57,13 @@ def ranked(
     take([], limit)  # a negative limit is an error before any query
     if limit == 0:
         return []
+    matrix = None
     if by == "jaccard" and limit is not None:
-        hood = _best_by_jaccard(store, stack, exclude, limit)
+        # From a store's second question on, an in-memory projection of the stacks picks the best.
+        if (matrix := for_repeated_questions(store)) is not None:
+            hood = Neighbourhood.of(store, stack, matrix.best_by_jaccard(stack, exclude, limit))
+        else:
+            hood = _best_by_jaccard(store, stack, exclude, limit)
     else:
         hood = Neighbourhood.load(store, stack, exclude)
     jaccard = {slug: Profiles.jaccard(stack, other) for slug, other in hood.stacks.items()}
@@ -66,7 +72,8 @@ def ranked(
         needed.sort(key=lambda slug: -round(jaccard[slug], 12))
         last = round(jaccard[needed[limit - 1]], 12) if limit else None
         needed = [slug for slug in needed if last is not None and round(jaccard[slug], 12) >= last]
-    weights = Weights(store, stack.union(*(hood.stacks[slug] for slug in needed)))
+    weighed = stack.union(*(hood.stacks[slug] for slug in needed))
+    weights = Weights(store, weighed, matrix.users_of(weighed) if matrix else None)
     scores = [(slug, jaccard[slug], weights.cosine(stack, hood.stacks[slug])) for slug in needed]
     first, second = (1, 2) if by == "jaccard" else (2, 1)
     scores.sort(key=lambda s: (-round(s[first], 12), -round(s[second], 12), hood.company_names[s[0]].lower(), s[0]))

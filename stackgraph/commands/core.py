@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from graph.cooccurrence import untracked_write
 from loaders.catalog import Catalog
 from loaders.pipeline import CheckedListing, load_listings
 from stackgraph.app import App, format_option, handle_errors, pass_app
@@ -92,7 +93,9 @@ def _parse_param(text: str) -> tuple[str, Any]:
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
               help="A query parameter ($NAME). VALUE is read as JSON when it parses (5, true, [1,2]), else as text.")
 @format_option
-@click.option("--write", is_flag=True, help="Allow the query to change the graph (read-only without it).")
+@click.option("--write", is_flag=True,
+              help="Allow the query to change the graph (read-only without it). The co-occurrence counts are then "
+                   "distrusted until the next load or `stackgraph reindex`.")
 @pass_app
 @handle_errors
 def cypher(app: App, query: str, params: tuple[str, ...], fmt: str, write: bool) -> None:
@@ -106,7 +109,9 @@ def cypher(app: App, query: str, params: tuple[str, ...], fmt: str, write: bool)
       stackgraph cypher "MATCH (e:Episode) RETURN e.title AS title, e.date AS date" --format csv
     """
     parameters = dict(_parse_param(p) for p in params)
-    click.echo(render(app.store.run(query, parameters, write=write), fmt))
+    with untracked_write(app.store) if write else contextlib.nullcontext():
+        rows = app.store.run(query, parameters, write=write)
+    click.echo(render(rows, fmt))
 
 
 @click.command()
