@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 from dataclasses import dataclass
 from typing import Callable
@@ -24,7 +25,7 @@ class UnknownName(LookupError):
         super().__init__(f"no {kind} named {name!r} in the store{hint}")
 
 
-def _resolve(store: GraphStore, label: str, kind: str, name: str, candidates: list[str]) -> str:
+def _resolve(store: GraphStore, label: str, kind: str, name: str, candidates: list[str], suggest: bool) -> str:
     # An id match wins over a name match, so look ids up first: an index seek, not a scan of every name.
     by_id = {row["id"] for row in store.run(f"MATCH (n:{label}) WHERE n.id IN $candidates RETURN n.id AS id",
                                             {"candidates": candidates})}
@@ -37,6 +38,8 @@ def _resolve(store: GraphStore, label: str, kind: str, name: str, candidates: li
     if rows:
         by_id = {row["id"] for row in rows}
         return next((c for c in candidates if c in by_id), rows[0]["id"])
+    if not suggest:
+        raise UnknownName(kind, name, [])
     known = store.run(f"MATCH (n:{label}) RETURN n.id AS id, n.name AS name")
     raise UnknownName(kind, name, _suggest(name, [row["name"] for row in known] + [row["id"] for row in known]))
 
@@ -51,25 +54,28 @@ def _suggest(name: str, known: list[str | None]) -> list[str]:
     return list(dict.fromkeys(by_lower[c] for c in close))[:5]
 
 
-def resolve_technology(store: GraphStore, name: str, catalog: Catalog | None = None) -> str:
-    """The id of the Technology a user names, through the catalog's aliases."""
+def resolve_technology(store: GraphStore, name: str, catalog: Catalog | None = None, *, suggest: bool = True) -> str:
+    """The id of the Technology a user names, through the catalog's aliases.
+
+    An UnknownName suggests close names unless ``suggest`` is false (finding them reads every name).
+    """
     catalog = catalog or Catalog.default()
     entry = catalog.resolve(name)
     candidates = [c for c in (entry.slug if entry else None, slugify(name), name.strip().lower()) if c]
-    return _resolve(store, "Technology", "technology", name, list(dict.fromkeys(candidates)))
+    return _resolve(store, "Technology", "technology", name, list(dict.fromkeys(candidates)), suggest)
 
 
-def resolve_company(store: GraphStore, name: str) -> str:
+def resolve_company(store: GraphStore, name: str, *, suggest: bool = True) -> str:
     """The id of the Company a user names (its name or slug, any case)."""
-    return _resolve(store, "Company", "company", name, [slugify(name)])
+    return _resolve(store, "Company", "company", name, [slugify(name)], suggest)
 
 
-def resolve_person(store: GraphStore, name: str) -> str:
+def resolve_person(store: GraphStore, name: str, *, suggest: bool = True) -> str:
     """The id of the Person a user names (their name or slug, any case)."""
-    return _resolve(store, "Person", "person", name, [slugify(name)])
+    return _resolve(store, "Person", "person", name, [slugify(name)], suggest)
 
 
-def resolve_episode(store: GraphStore, name: str) -> str:
+def resolve_episode(store: GraphStore, name: str, *, suggest: bool = True) -> str:
     """The id of the Episode a user names: its id, or its title in any case."""
     rows = store.run(
         "MATCH (e:Episode) WHERE e.id = $name OR toLower(e.title) = $lowered RETURN e.id AS id ORDER BY id",
@@ -77,14 +83,16 @@ def resolve_episode(store: GraphStore, name: str) -> str:
     )
     if rows:
         return rows[0]["id"]
+    if not suggest:
+        raise UnknownName("episode", name, [])
     known = store.run("MATCH (e:Episode) RETURN e.title AS title")
     raise UnknownName("episode", name, _suggest(name, [row["title"] for row in known]))
 
 
 # The kinds a user may name, in the order a bare name is tried; the label is ours, never the user's.
-KINDS: dict[str, tuple[str, Callable[[GraphStore, str], str]]] = {
+KINDS: dict[str, tuple[str, Callable[..., str]]] = {
     "company": ("Company", resolve_company),
-    "technology": ("Technology", lambda store, name: resolve_technology(store, name)),
+    "technology": ("Technology", lambda store, name, **options: resolve_technology(store, name, **options)),
     "person": ("Person", resolve_person),
     "episode": ("Episode", resolve_episode),
 }
@@ -110,10 +118,14 @@ def resolve_entity(store: GraphStore, name: str) -> Entity:
         kind = kind.strip().lower()
         label, resolve = KINDS[kind]
         return Entity(kind, label, resolve(store, rest))
-    suggestions: list[str] = []
     for kind, (label, resolve) in KINDS.items():
+        with contextlib.suppress(UnknownName):
+            return Entity(kind, label, resolve(store, name, suggest=False))
+    # Close names only once no kind has the name: finding them reads every name of every kind.
+    suggestions: list[str] = []
+    for _, resolve in KINDS.values():
         try:
-            return Entity(kind, label, resolve(store, name))
+            resolve(store, name)
         except UnknownName as unknown:
             suggestions += unknown.suggestions
     raise UnknownName("company, technology, person or episode", name, list(dict.fromkeys(suggestions))[:5])
