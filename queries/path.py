@@ -25,16 +25,38 @@ MAX_PATHS = 100
 # Labels come from KINDS and types from the schema (ours), never from the user; only the domain's
 # types, so no path takes a shortcut through derived data (CO_OCCURS). FalkorDB wants both ends
 # bound before allShortestPaths.
-_PATHS = """
+_ENDS = """
 MATCH (a:{a} {{id: $a}})
 MATCH (b:{b} {{id: $b}})
+"""
+_NAME = "coalesce({0}.name, {0}.title, {0}.text, {0}.id)"
+_PATHS = _ENDS + """
 WITH a, b
 MATCH p = allShortestPaths((a)-[:{types}*..{hops}]-(b))
-RETURN [n IN nodes(p) | coalesce(n.name, n.title, n.text, n.id)] AS names,
+RETURN [n IN nodes(p) | """ + _NAME.format("n") + """] AS names,
        [r IN relationships(p) | type(r)] AS types,
        [i IN range(0, size(relationships(p)) - 1) | startNode(relationships(p)[i]) = nodes(p)[i]] AS forward
 LIMIT $paths
 """
+# One and two hops are matched with both ends bound, the last hop a lookup between bound nodes:
+# at 100k episodes 1 and ~40 ms on FalkorDB, where allShortestPaths took 0.3-1.3 s for two
+# companies sharing a technology, walking every neighbour's neighbours first.
+_SHORT_PATHS = {
+    1: _ENDS + """
+MATCH (a)-[r:{types}]-(b)
+RETURN [""" + _NAME.format("a") + ", " + _NAME.format("b") + """] AS names, [type(r)] AS types,
+       [startNode(r) = a] AS forward
+LIMIT $paths
+""",
+    2: _ENDS + """
+MATCH (a)-[r1:{types}]-(m)
+WITH a, b, r1, m
+MATCH (m)-[r2:{types}]-(b)
+RETURN [""" + ", ".join(_NAME.format(n) for n in "amb") + """] AS names, [type(r1), type(r2)] AS types,
+       [startNode(r1) = a, startNode(r2) = m] AS forward
+LIMIT $paths
+""",
+}
 
 _ONE = "MATCH (a:{a} {{id: $a}}) RETURN coalesce(a.name, a.title, a.id) AS name"
 
@@ -70,10 +92,14 @@ def path(store: GraphStore, start: str, end: str, *, limit: int | None = None) -
     if a == b:
         [row] = store.run(_ONE.format(a=_label(a)), {"a": a.id})
         return take([Path(0, row["name"], [row["name"]], [])], limit)
-    query = _PATHS.format(a=_label(a), b=_label(b), types="|".join(RELATIONSHIP_TYPES), hops=MAX_HOPS)
+    terms = {"a": _label(a), "b": _label(b), "types": "|".join(RELATIONSHIP_TYPES), "hops": MAX_HOPS}
+    params = {"a": a.id, "b": b.id, "paths": MAX_PATHS}
+    for query in [*_SHORT_PATHS.values(), _PATHS]:
+        if rows := store.run(query.format(**terms), params):
+            break
     paths = {
         _chain(row["names"], row["types"], row["forward"]): Path(len(row["types"]), "", row["names"], row["types"])
-        for row in store.run(query, {"a": a.id, "b": b.id, "paths": MAX_PATHS})
+        for row in rows
     }
     result = [Path(p.hops, chain, p.nodes, p.relationships) for chain, p in sorted(paths.items())]
     return take(result, limit)

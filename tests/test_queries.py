@@ -227,6 +227,14 @@ def test_path_between_a_technology_and_a_provider(graph):
     ]
 
 
+def test_path_of_one_hop_either_way(graph):
+    # The same two relationships; the longer paths through Logflare's other technologies are not shortest.
+    assert [p.chain for p in path(graph, "company:Logflare", "Google Cloud")] == [
+        "Logflare -HOSTED_ON-> Google Cloud", "Logflare -USES-> Google Cloud"]
+    assert [p.chain for p in path(graph, "Google Cloud", "company:Logflare")] == [
+        "Google Cloud <-HOSTED_ON- Logflare", "Google Cloud <-USES- Logflare"]
+
+
 def test_path_from_a_person_to_a_company(graph):
     # Julien Blanchard works on Smart Music, which shares elixir, phoenix and postgres with Logflare
     rows = path(graph, "julien blanchard", "company:Logflare")
