@@ -4,20 +4,39 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from conftest import LISTING
 
 
-def stackgraph(*args: str, store=None, check: bool = False) -> subprocess.CompletedProcess:
+def stackgraph(*args: str, store=None, check: bool = False, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the CLI; one that hangs past ``timeout`` fails the test with every thread's stack in it
+    (SIGABRT, which PYTHONFAULTHANDLER answers with the stacks) and the end of the store's server log."""
     command = [sys.executable, "-m", "stackgraph"]
     if store is not None:
         command += ["--store", str(store)]
+    command += list(args)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("STACKGRAPH_", "NEO4J_"))}
-    result = subprocess.run(command + list(args), capture_output=True, text=True, env=env, timeout=120)
+    env["PYTHONFAULTHANDLER"] = "1"
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) as child:
+        try:
+            stdout, stderr = child.communicate(timeout=timeout)
+            hung = False
+        except subprocess.TimeoutExpired:
+            child.send_signal(signal.SIGABRT)
+            stdout, stderr = child.communicate()
+            hung = True
+    if hung:
+        server_log = Path(store) / "falkordb.log" if store is not None else None
+        log = server_log.read_text(errors="replace")[-3000:] if server_log and server_log.exists() else "(none)"
+        pytest.fail(f"stackgraph {' '.join(args)} hung for {timeout:g} s; its stacks:\n{stderr[-6000:]}\n"
+                    f"end of the server log:\n{log}")
+    result = subprocess.CompletedProcess(command, child.returncode, stdout, stderr)
     if check:
         assert result.returncode == 0, result.stderr
     return result
