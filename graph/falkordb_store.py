@@ -287,12 +287,13 @@ class FalkorDBStore(GraphStore):
 
     @staticmethod
     def encode_statements(statements: Iterable[UpsertStatement]) -> list[str]:
-        """Each statement as the text the server reads: its parameters as a ``CYPHER`` prefix.
+        """Each statement as the text the server reads: its parameters as a ``CYPHER`` prefix, and its
+        serial form where it has one (this server runs one write at a time; see UpsertStatement).
 
         >>> FalkorDBStore.encode_statements([UpsertStatement("UNWIND $rows AS row RETURN row", [1])])
         ['CYPHER rows=[1] UNWIND $rows AS row RETURN row']
         """
-        return [cypher_parameters(statement.params) + statement.query for statement in statements]
+        return [cypher_parameters(statement.params) + (statement.serial_query or statement.query) for statement in statements]
 
     def run_encoded(self, encoded: list[str]) -> None:
         self._ensure_open()

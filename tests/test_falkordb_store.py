@@ -537,6 +537,26 @@ def test_ensure_schema_twice_indexes_every_key_but_the_topics_once(tmp_path):
     ]
 
 
+def test_an_upsert_indexes_a_new_node_once_and_an_unchanged_one_not_again(tmp_path):
+    """FalkorDB indexes a node again on every SET, leaving the old entry as garbage that its
+    collector forks the server to clear: a load should leave one entry per node."""
+
+    def index_entries(store: FalkorDBStore) -> dict[str, tuple[int, int]]:
+        rows = store.run("CALL db.indexes() YIELD label, info RETURN label, info ORDER BY label")
+        return {row["label"]: (row["info"]["numDocuments"], row["info"]["maxDocId"]) for row in rows if row["info"]["numDocuments"]}
+
+    with FalkorDBStore(tmp_path / "store") as store:
+        store.ensure_schema()
+        store.upsert(small_document())
+        store.upsert(small_document())
+        assert index_entries(store) == {"Company": (1, 1), "Episode": (2, 2), "Person": (2, 2), "Podcast": (1, 1), "Technology": (2, 2)}
+        renamed = GraphDocument()
+        renamed.add_node(Node("Company", "acme", {"name": "Acme Inc"}))
+        store.upsert(renamed)
+        assert index_entries(store)["Company"] == (1, 2)
+        assert store.run("MATCH (c:Company) RETURN c.name AS name") == [{"name": "Acme Inc"}]
+
+
 def test_a_store_opened_from_a_thread_that_ended_keeps_its_server(tmp_path):
     opened: list[FalkorDBStore] = []
     opener = threading.Thread(target=lambda: opened.append(FalkorDBStore(tmp_path / "store")))

@@ -76,3 +76,40 @@ def test_parts_written_twice_through_each_store_are_there_once(store):
         {"topic": "e1@20", "text": "Deploys", "technology": "redis", "exact": False},
     ]
     assert store.counts()["nodes"]["Topic"] == 2
+
+
+def test_a_second_upsert_changes_what_changed_and_keeps_the_rest_on_each_store(store):
+    first = GraphDocument()
+    first.add_node(Node("Technology", "aws", {"name": "AWS", "category": "hosting"}))
+    first.add_node(Node("Company", "acme", {"name": "Acme", "inferred": True}))
+    first.add_node(Node("Podcast", "rip", {"name": "RIP", "author": "Nick"}))
+    store.upsert(first)
+    second = GraphDocument()
+    second.add_node(Node("Technology", "aws", {"name": "Amazon Web Services"}, ("HostingProvider",)))
+    second.add_node(Node("Company", "acme", {"name": "Acme", "inferred": False, "website": "acme.com"}))
+    second.add_node(Node("Podcast", "rip", {"name": "RIP", "author": None}))
+    second.add_node(Node("Link", "https://acme.com", {"domain": "acme.com", "note": None}))
+    store.upsert(second)
+    rows = store.run("MATCH (n) RETURN n ORDER BY coalesce(n.id, n.url)")
+    assert [row["n"] for row in rows] == [
+        {"_labels": ["Company"], "id": "acme", "name": "Acme", "inferred": False, "website": "acme.com"},
+        {"_labels": ["HostingProvider", "Technology"], "id": "aws", "name": "Amazon Web Services", "category": "hosting"},
+        {"_labels": ["Link"], "url": "https://acme.com", "domain": "acme.com"},
+        {"_labels": ["Podcast"], "id": "rip", "name": "RIP", "author": "Nick"},
+    ]
+
+
+def test_each_node_statement_has_a_serial_form_that_creates_a_missing_node_with_its_properties():
+    doc = GraphDocument()
+    doc.add_node(Node("Technology", "aws", {"name": "AWS"}, ("HostingProvider",)))
+    doc.add_node(Node("Technology", "k8s", {"name": "Kubernetes", "category": None}, ("HostingProvider",)))
+    [statement] = upsert_statements(doc)
+    assert statement.query == "UNWIND $rows AS row MERGE (n:Technology {id: row.key}) SET n += row.props SET n:HostingProvider"
+    assert statement.serial_query == (
+        "UNWIND $rows AS row OPTIONAL MATCH (n:Technology {id: row.key}) "
+        "FOREACH (_ IN CASE WHEN n IS NULL THEN [1] ELSE [] END | CREATE (:Technology:HostingProvider {id: row.key, `name`: row.props.`name`})) "
+        "FOREACH (_ IN CASE WHEN n IS NOT NULL AND any(k IN keys(row.props) WHERE n[k] IS NULL OR n[k] <> row.props[k]) THEN [1] ELSE [] END "
+        "| SET n += row.props) "
+        "FOREACH (_ IN CASE WHEN n IS NOT NULL AND NOT n:HostingProvider THEN [1] ELSE [] END | SET n:HostingProvider)"
+    )
+    assert statement.rows == [{"key": "aws", "props": {"name": "AWS"}}, {"key": "k8s", "props": {"name": "Kubernetes"}}]
