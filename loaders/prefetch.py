@@ -14,6 +14,7 @@ raised in the consumer, and a consumer that stops early stops the producer.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import queue
@@ -114,5 +115,19 @@ def _putter(handoff, wanted: Callable[[], bool]) -> Callable[[tuple[str, Any]], 
 
 
 def _produce(make_items: Callable[..., Iterable[Any]], args: tuple, handoff, stop, parent: int) -> None:
-    """The child's work: the consumer is gone when it says stop, or when this process has a new parent."""
-    _send_all(make_items(*args), _putter(handoff, lambda: not stop.is_set() and os.getppid() == parent))
+    """The child's work: the consumer is gone when it says stop, or when this process has a new parent.
+
+    The cyclic garbage collector, run on allocation counts, scanned each item's objects over and
+    over and what the child inherited at every full pass: a fifth of a load's producer time, for
+    no cycle found. Here it never scans the inherited objects and runs once after each item, which
+    keeps memory flat should items leave cycles behind.
+    """
+    gc.freeze()
+    gc.disable()
+    _send_all(_collected_after_each(make_items(*args)), _putter(handoff, lambda: not stop.is_set() and os.getppid() == parent))
+
+
+def _collected_after_each(items: Iterable[T]) -> Iterator[T]:
+    for item in items:
+        yield item
+        gc.collect()

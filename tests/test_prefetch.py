@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import subprocess
@@ -25,6 +26,18 @@ def numbers_then_a_bad_line(count: int):
     raise ListingError("listing.txt", 7, "bad timestamp '1:7x'")
 
 
+class Cycle:
+    def __init__(self):
+        self.itself = self  # freed only by the cyclic garbage collector
+
+
+def cycles_left_behind(count: int):
+    """Leaves one unreachable cycle per item; each item says how many are still in memory."""
+    for _ in range(count):
+        Cycle()
+        yield sum(isinstance(thing, Cycle) for thing in gc.get_objects())
+
+
 def endless():
     n = 0
     while True:
@@ -46,6 +59,10 @@ def test_an_error_in_the_producer_is_raised_in_the_consumer_whole(ahead):
     assert received == [0, 1, 2]
     assert str(raised.value) == "listing.txt:7: bad timestamp '1:7x'"
     assert (raised.value.source, raised.value.line) == ("listing.txt", 7)
+
+
+def test_the_child_process_frees_what_an_item_left_in_cycles_before_the_next():
+    assert list(in_process(cycles_left_behind, 4)) == [1, 1, 1, 1]
 
 
 def test_a_consumer_that_stops_early_stops_the_child_process():
