@@ -53,7 +53,7 @@ test: install-dev
 
 ## bench: scale benchmark (bench/); SIZES=1000,10000 to limit; Neo4j too when Java and Maven are present
 SIZES ?= 1000,10000,100000
-NEO4J_MAX ?= 10000
+NEO4J_MAX ?= 100000
 # A throughput JVM for the measured Neo4j (the tests' server is tuned to start fast: C1 only, 1 GB).
 BENCH_NEO4J_JAVA_OPTS ?= -Xms2g -Xmx4g -XX:+UseParallelGC
 bench: install
