@@ -243,6 +243,47 @@ def test_path_from_a_person_to_a_company(graph):
     assert path(graph, "rails", "Ruby on Rails")[0].hops == 0
 
 
+def test_path_of_three_hops_by_search_alike(graph, monkeypatch):
+    """Past the neighbourhood bound, allShortestPaths finds the three paths of the test above."""
+    monkeypatch.setattr(queries.path, "MEET_IN_THE_MIDDLE_PAIRS", 0)
+    rows = path(graph, "julien blanchard", "company:Logflare")
+    assert [p.hops for p in rows] == [3, 3, 3]
+    assert rows[0].chain == "Julien Blanchard -WORKS_ON-> Smart Music -USES-> Elixir <-USES- Logflare"
+
+
+def test_path_names_a_link_by_its_url(graph):
+    # The VA.gov and GoRails episodes both link https://twitter.com/dhh and https://tailwindcss.com/
+    chains = [p.chain for p in path(graph, "person:charley-stran", "person:chris-oliver")]
+    assert ("Charley Stran -APPEARED_ON-> VA.gov Provides an API to Get Information about Veterans -REFERENCES-> "
+            "https://tailwindcss.com/ <-REFERENCES- Learn Ruby on Rails through Screencast Tutorials on GoRails "
+            "<-APPEARED_ON- Chris Oliver") in chains
+    assert sum("-REFERENCES-> https://twitter.com/dhh <-REFERENCES-" in chain for chain in chains) == 1
+
+
+PODCAST_HEADER = """\
+Running in Production
+Nick Janetakis - Full stack developer
+Hear about how folks are running their web apps in production.
+Episodes
+"""
+
+
+@pytest.mark.parametrize("meet_in_the_middle", [20_000, 0])
+def test_path_of_four_and_five_hops(store, tmp_path, monkeypatch, meet_in_the_middle):
+    """The tiny stacks under a podcast header: Dune (no stack) reaches the others only through its
+    episode and the podcast, Acme in four hops by one path, elixir (Coil's) in five."""
+    monkeypatch.setattr(queries.path, "MEET_IN_THE_MIDDLE_PAIRS", meet_in_the_middle)
+    listing = tmp_path / "podcast.txt"
+    listing.write_text(PODCAST_HEADER + TINY, encoding="utf-8")
+    load_listings([listing], store)
+    assert [p.chain for p in path(store, "company:Dune", "company:Acme")] == [
+        "Dune <-FEATURES- Dune Is a Sand Shop <-HAS_EPISODE- Running in Production "
+        "-HAS_EPISODE-> Acme Is a Rocket Shop -FEATURES-> Acme"]
+    assert [p.chain for p in path(store, "company:Dune", "elixir")] == [
+        "Dune <-FEATURES- Dune Is a Sand Shop <-HAS_EPISODE- Running in Production "
+        "-HAS_EPISODE-> Coil Is a Spring Shop -FEATURES-> Coil -USES-> Elixir"]
+
+
 def test_path_reads_at_most_max_paths(graph, monkeypatch):
     """Julien Blanchard reaches Logflare by three shortest paths (above); one is read when one is the cap."""
     monkeypatch.setattr(queries.path, "MAX_PATHS", 2)
