@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator
 
 from graph.model import GraphDocument
 from graph.schema import DERIVED_LABELS, DERIVED_RELATIONSHIP_TYPES, RELATIONSHIP_TYPES
-from graph.writer import UpsertStatement, upsert_statements
+from graph.writer import UpsertStatement, quoted, upsert_statements
 
 Row = dict[str, Any]
 
@@ -39,15 +39,6 @@ def degree_terms(node: str, rel_type: str) -> tuple[str, str]:
     if rel_type not in RELATIONSHIP_TYPES:
         raise ValueError(f"unknown relationship type {rel_type!r}")
     return variable(node), rel_type
-
-
-def quoted(name: str) -> str:
-    """A label or relationship type as a Cypher identifier, whatever characters it holds.
-
-    >>> quoted("Technology"), quoted("odd`name")
-    ('`Technology`', '`odd``name`')
-    """
-    return "`" + name.replace("`", "``") + "`"
 
 
 class GraphStore(abc.ABC):

@@ -68,14 +68,19 @@ def _clean(properties: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in properties.items() if v is not None}
 
 
-def _quoted(name: str) -> str:
+def quoted(name: str) -> str:
+    """A label, relationship type or property name as a Cypher identifier, whatever characters it holds.
+
+    >>> quoted("Technology"), quoted("odd`name")
+    ('`Technology`', '`odd``name`')
+    """
     return "`" + name.replace("`", "``") + "`"
 
 
 def _created_properties(key: str, names: set[str]) -> str:
     """The map a node is created with: its key, and each of ``names`` from the row's properties
     (null for a row without that one, which CREATE leaves unset)."""
-    return "{" + ", ".join([f"{key}: row.key"] + [f"{_quoted(name)}: row.props.{_quoted(name)}" for name in sorted(names - {key})]) + "}"
+    return "{" + ", ".join([f"{key}: row.key"] + [f"{quoted(name)}: row.props.{quoted(name)}" for name in sorted(names - {key})]) + "}"
 
 
 # Whether SET n += row.props would change n (FalkorDB re-indexes a node on every SET).
