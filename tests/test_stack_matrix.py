@@ -11,21 +11,11 @@ import json
 import pytest
 
 from graph.cooccurrence import read_state, untracked_write
-from loaders.pipeline import load_listings
 from queries.recommend import recommend
 from queries.similar import similar
 from queries.stack_matrix import StackMatrix, for_repeated_questions
 from test_cli import stackgraph
-from test_queries import TINY
-
-
-@pytest.fixture
-def tiny(store, tmp_path):
-    listing = tmp_path / "tiny.txt"
-    listing.write_text(TINY, encoding="utf-8")
-    store.clear()
-    load_listings([listing], store)
-    return store
+from test_queries import TINY, tiny  # noqa: F401  (tiny: the fixture, loaded on each backend)
 
 
 def test_read_holds_every_stack(tiny):
