@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from conftest import LISTING
 from graph.model import GraphDocument
 from loaders.extract import episode_document, episode_id
+from loaders.libraries import domain_of, library_from_url
 from loaders.listing import ListingEpisode, parse_listing, read_listing
 
 # title start -> (company, company id, website, guests, hosting providers)
@@ -108,6 +111,48 @@ def test_libraries_and_links(documents):
     assert (quilt.properties["name"], quilt.properties["url"]) == ("quilt", "https://github.com/Shopify/quilt")
     link = openship.node("Link", "https://en.wikipedia.org/wiki/Third-party_logistics")
     assert (link.properties["domain"], link.properties["note"]) == ("en.wikipedia.org", "3PL")
+
+
+# Plain URLs, and the shapes only urlsplit reads right: case, credentials, ports, IPv6, control characters.
+URL_SHAPES = [
+    "https://www.elastic.co/what-is/elk-stack",
+    "http://example.com",
+    "https://example.com?q=/a",
+    "https://example.com#top",
+    "https://example.com/a/b?x=/c#d",
+    "https://example.com/a#b?c",
+    "https://example.com/trailing space ",
+    "https://Example.COM/Path",
+    "HTTPS://EXAMPLE.COM/x",
+    "https://user:secret@www.example.com:8080/x",
+    "https://[::1]:8080/x",
+    "https://exa\tmple.com/a\tb",
+    "https://example.com/a\n",
+    "https:///no-host",
+    "https://www./x",
+    "https://exämple.com/x",
+    " https://example.com/leading-space",
+    "not a url",
+]
+
+
+@pytest.mark.parametrize("url", URL_SHAPES)
+def test_domain_is_the_host_urlsplit_reads(url):
+    assert domain_of(url) == (urlsplit(url).hostname or "").removeprefix("www.")
+
+
+@pytest.mark.parametrize(
+    ("url", "library_id"),
+    [
+        ("https://GitHub.com/Shopify/quilt?tab=readme", "github:shopify/quilt"),
+        ("https://user@github.com:443/psf/black#readme", "github:psf/black"),
+        ("https://www.npmjs.com/package/@scope/pkg/", "npm:@scope/pkg"),
+        ("https://www.sqlalchemy.org/docs/?version=2", "web:sqlalchemy.org/docs"),
+        ("https://Example.COM:8080/Tool/", "web:example.com/tool"),
+    ],
+)
+def test_library_ids_from_urls_of_every_shape(url, library_id):
+    assert library_from_url(url).id == library_id
 
 
 def test_unknown_tag_becomes_an_other_technology_and_description_hosting_counts():
