@@ -40,18 +40,18 @@ class UpsertStatement:
         return {"rows": self.rows}
 
 
-def _checked_label(label: str) -> str:
+def checked_label(label: str) -> str:
     key_of(label)
     return label
 
 
-def _checked_extra_label(label: str) -> str:
+def checked_extra_label(label: str) -> str:
     if label not in EXTRA_LABELS:
         raise ValueError(f"unknown secondary label {label!r}")
     return label
 
 
-def _checked_type(rel_type: str) -> str:
+def checked_type(rel_type: str) -> str:
     if rel_type not in RELATIONSHIP_TYPES or not _IDENTIFIER.match(rel_type):
         raise ValueError(f"unknown relationship type {rel_type!r}")
     return rel_type
@@ -99,8 +99,8 @@ def node_statements(nodes: list[Node], batch_size: int) -> Iterator[UpsertStatem
             rows = groups[shape] = []
         rows.append({"key": node.key, "props": _clean(node.properties)})
     for label, extra in sorted(groups):
-        key = key_of(_checked_label(label))
-        extra_labels = "".join(f":{_checked_extra_label(extra_label)}" for extra_label in extra)
+        key = key_of(checked_label(label))
+        extra_labels = "".join(f":{checked_extra_label(extra_label)}" for extra_label in extra)
         query = f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) SET n += row.props"
         rows = groups[(label, extra)]
         created = _created_properties(key, {name for row in rows for name in row["props"]})
@@ -127,9 +127,9 @@ def relationship_statements(rels: list[Relationship], batch_size: int) -> Iterat
     for rel_type, start, end in sorted(groups):
         query = (
             "UNWIND $rows AS row "
-            f"MATCH (a:{_checked_label(start)} {{{key_of(start)}: row.start}}) "
-            f"MATCH (b:{_checked_label(end)} {{{key_of(end)}: row.end}}) "
-            f"MERGE (a)-[r:{_checked_type(rel_type)}]->(b)"
+            f"MATCH (a:{checked_label(start)} {{{key_of(start)}: row.start}}) "
+            f"MATCH (b:{checked_label(end)} {{{key_of(end)}: row.end}}) "
+            f"MERGE (a)-[r:{checked_type(rel_type)}]->(b)"
         )
         rows = groups[(rel_type, start, end)]
         if any(row["props"] for row in rows):
@@ -201,16 +201,16 @@ def part_statements(split: _Split, batch_size: int) -> Iterator[UpsertStatement]
         by_label.setdefault(label, []).append((owner, parts))
     for label in sorted(by_label):
         owner_label, via = OWNED_BY[label]
-        owner = f"(o:{_checked_label(owner_label)} {{{key_of(owner_label)}: row.owner}})"
-        delete = f"UNWIND $rows AS row MATCH {owner}-[:{_checked_type(via)}]->(old:{label}) DETACH DELETE old"
+        owner = f"(o:{checked_label(owner_label)} {{{key_of(owner_label)}: row.owner}})"
+        delete = f"UNWIND $rows AS row MATCH {owner}-[:{checked_type(via)}]->(old:{label}) DETACH DELETE old"
         owners = by_label[label]
         for batch in _batches([{"owner": key} for key, _ in owners], batch_size):
             yield UpsertStatement(delete, batch)
         create = f"UNWIND $rows AS row MATCH {owner} UNWIND row.parts AS part CREATE (o)-[:{via}]->(n:{label}) SET n = part.props"
         if groups:
             [(rel_type, end)] = groups
-            create += (f" WITH n, part UNWIND part.rels AS rel MATCH (b:{_checked_label(end)} {{{key_of(end)}: "
-                       f"{'rel.end' if with_properties else 'rel'}}}) CREATE (n)-[r:{_checked_type(rel_type)}]->(b)")
+            create += (f" WITH n, part UNWIND part.rels AS rel MATCH (b:{checked_label(end)} {{{key_of(end)}: "
+                       f"{'rel.end' if with_properties else 'rel'}}}) CREATE (n)-[r:{checked_type(rel_type)}]->(b)")
             if with_properties:
                 create += " SET r = rel.props"
         key = key_of(label)
