@@ -10,11 +10,12 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
 from collections.abc import Mapping
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from typing import Any, Callable, Iterable, Iterator
 
 import redis
@@ -22,12 +23,14 @@ from falkordb import Edge, FalkorDB, Node, Path
 from falkordb.query_result import QueryResult
 
 from graph.errors import QueryError, StoreError, StoreUnavailable
+from graph.falkordb_bulk import BulkBatch, BulkEncoder
 from graph.falkordb_server import SAVE_POLICY, EmbeddedFalkorDB, say_on_stderr
 from graph.schema import NODE_KEYS, OWNED_BY
-from graph.store import GraphStore, Row, degree_terms, variable
+from graph.store import GraphStore, NewGraph, Row, degree_terms, variable
 from graph.writer import UpsertStatement
 
 GRAPH_NAME = "stackgraph"
+NEW_GRAPH_NAME = "stackgraph-new"  # a first load's graph while it is built
 TEXT_LIST_SEPARATOR = "\x1f"
 READ_ONLY_REFUSAL = "read-only: this statement writes; pass write=True (--write on the CLI)"
 
@@ -219,6 +222,7 @@ class FalkorDBStore(GraphStore):
     ) -> None:
         self._server = EmbeddedFalkorDB(directory, lock_timeout=lock_timeout, on_wait=on_wait)
         self._server.start()
+        self._graph_name = GRAPH_NAME
         try:
             self._db = FalkorDB(unix_socket_path=str(self._server.socket_path))
             self._graph = self._db.select_graph(GRAPH_NAME)
@@ -281,9 +285,38 @@ class FalkorDBStore(GraphStore):
                 raise
 
     def _set_save_policy(self, policy: str) -> None:
+        self._execute("CONFIG", "SET", "save", policy)
+
+    def new_graph(self) -> AbstractContextManager[NewGraph] | None:
+        """A new graph written with GRAPH.BULK (graph/falkordb_bulk.py) when this one has no node at all."""
+        return None if self._node_count() else self._building_new_graph()
+
+    @contextmanager
+    def _building_new_graph(self) -> Iterator[NewGraph]:
+        self._drop(NEW_GRAPH_NAME)  # what an interrupted first load left
+        build = _BulkBuiltGraph(_SiblingGraph(self, NEW_GRAPH_NAME))
+        try:
+            build.store.ensure_schema()  # also creates the graph, which bulk writes then add to
+            yield build
+            build.check_numbering()
+            self._execute("RENAME", NEW_GRAPH_NAME, self._graph_name)
+        except BaseException:
+            with suppress(StoreError):
+                self._drop(NEW_GRAPH_NAME)
+            raise
+        # The client numbers labels, types and property names per graph, and the new graph's differ.
+        self._graph = self._db.select_graph(self._graph_name)
+
+    def _node_count(self) -> int:
+        return self.run("MATCH (n) RETURN count(n) AS n")[0]["n"]
+
+    def _drop(self, graph_name: str) -> None:
+        self._execute("DEL", graph_name)
+
+    def _execute(self, *command: Any) -> Any:
         self._ensure_open()
         with self._translated_errors():
-            self._db.connection.execute_command("CONFIG", "SET", "save", policy)
+            return self._db.connection.execute_command(*command)
 
     @staticmethod
     def encode_statements(statements: Iterable[UpsertStatement]) -> list[str]:
@@ -300,7 +333,7 @@ class FalkorDBStore(GraphStore):
         for number, text in enumerate(encoded, start=1):
             try:
                 with self._translated_errors():
-                    self._db.connection.execute_command("GRAPH.QUERY", GRAPH_NAME, text, "--compact")
+                    self._db.connection.execute_command("GRAPH.QUERY", self._graph_name, text, "--compact")
             except QueryError as error:
                 raise QueryError(f"write statement {number} failed, the ones before it were applied: {error}") from None
 
@@ -361,7 +394,7 @@ class FalkorDBStore(GraphStore):
         self._ensure_open()
         text = cypher_parameters(params) + query
         with self._translated_errors():
-            return QueryResult(self._graph, self._db.connection.execute_command(command, GRAPH_NAME, text, "--compact"))
+            return QueryResult(self._graph, self._db.connection.execute_command(command, self._graph_name, text, "--compact"))
 
     @contextmanager
     def _translated_errors(self) -> Iterator[None]:
@@ -377,3 +410,35 @@ class FalkorDBStore(GraphStore):
                 f"lost the FalkorDB server of {self.describe()} ({_one_line(error)}); "
                 f"its log ends: {self._server.last_log_line()}"
             ) from None
+
+
+class _SiblingGraph(FalkorDBStore):
+    """Another graph of the same server, usable while its store is open; closing it closes nothing."""
+
+    def __init__(self, store: FalkorDBStore, graph_name: str) -> None:
+        self._server, self._db, self._graph_name = store._server, store._db, graph_name
+        self._graph = store._db.select_graph(graph_name)
+
+    def close(self) -> None:
+        pass
+
+
+class _BulkBuiltGraph(NewGraph):
+    def __init__(self, store: _SiblingGraph) -> None:
+        self.store = store
+        self._expected_nodes: int | None = None
+
+    def encoder(self) -> Callable[[], BulkEncoder]:
+        first_node_id = self.store._node_count()
+        self._expected_nodes = first_node_id
+        return functools.partial(BulkEncoder, first_node_id)
+
+    def write(self, batch: BulkBatch) -> None:
+        self.store._execute("GRAPH.BULK", self.store._graph_name, *batch.arguments)
+        self._expected_nodes += batch.nodes
+
+    def check_numbering(self) -> None:
+        """The server numbered the nodes as the encoder did only if nothing else created one meanwhile."""
+        if self._expected_nodes is not None and self.store._node_count() != self._expected_nodes:
+            raise StoreError(f"the new graph of {self.store.describe()} has {self.store._node_count()} nodes, "
+                             f"not the {self._expected_nodes} written in bulk: something else wrote to it")

@@ -14,14 +14,40 @@ from __future__ import annotations
 
 import abc
 import re
-from contextlib import contextmanager
-from typing import Any, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from graph.model import GraphDocument
 from graph.schema import DERIVED_LABELS, DERIVED_RELATIONSHIP_TYPES, RELATIONSHIP_TYPES
 from graph.writer import UpsertStatement, quoted, upsert_statements
 
 Row = dict[str, Any]
+
+
+class EncodedBatch(Protocol):
+    """A document in a backend's bulk format; ``updates`` holds what must be upserted once the bulk is written."""
+
+    updates: GraphDocument
+
+
+class BatchEncoder(Protocol):
+    def encode(self, document: GraphDocument) -> EncodedBatch: ...
+
+
+class NewGraph(abc.ABC):
+    """A graph being built from nothing beside a store's own, in the backend's bulk format
+    (see :meth:`GraphStore.new_graph`)."""
+
+    store: GraphStore  # the graph being built: for reads, its schema and upserts meanwhile
+
+    @abc.abstractmethod
+    def encoder(self) -> Callable[[], BatchEncoder]:
+        """A picklable factory of the encoder of a load's documents, in order, for this graph (to be made
+        in another process); asked for once nothing but this load's bulk writes will reach the graph."""
+
+    @abc.abstractmethod
+    def write(self, batch: EncodedBatch) -> None:
+        """Send one encoded batch; batches are sent in the order they were encoded."""
 
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -78,6 +104,13 @@ class GraphStore(abc.ABC):
     def bulk_writes(self) -> Iterator[None]:
         """Around a load's writes: a backend may put off background work while they run."""
         yield
+
+    def new_graph(self) -> AbstractContextManager[NewGraph] | None:
+        """For a load into an empty graph, where the backend can build one faster in bulk than by
+        upserts: a context in which a new graph is built beside this one, which replaces this one
+        when the block ends without an error and is dropped otherwise. None where there is no such
+        way (here) or the graph is not empty."""
+        return None
 
     @staticmethod
     def encode_statements(statements: Iterable[UpsertStatement]) -> list[Any]:

@@ -7,6 +7,11 @@ write is keyed on natural keys (a MERGE, or an episode's topics replaced with
 it), so a load run twice, or re-run after an interruption, leaves the same graph. The co-occurrence counts
 (graph/cooccurrence.py) are brought up to date along the way.
 
+Into an empty store whose backend can build a graph in bulk (FalkorDB), one pass does it all: a
+new graph is built beside the store's, in bulk, and replaces it only once every episode is in, so
+an invalid episode, an error or an interruption leaves the store as it was. A load the bulk format
+cannot carry (an episode listed twice) is written by upserts instead.
+
 >>> from graph import open_store                                # doctest: +SKIP
 >>> with open_store("falkordb", path="/tmp/sg") as store:       # doctest: +SKIP
 ...     report = load_listings(["data/running-in-production.txt"], store)
@@ -19,15 +24,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from contextlib import AbstractContextManager
 from typing import Any, Callable, Iterable, Iterator
 
 from graph.cooccurrence import CooccurrenceIndex
+from graph.errors import BulkUnsuitable
 from graph.model import GraphDocument
-from graph.store import GraphStore
+from graph.store import BatchEncoder, EncodedBatch, GraphStore, NewGraph
 from graph.writer import UpsertStatement, upsert_statements
 from loaders.catalog import Catalog
 from loaders.extract import episode_document, podcast_document
-from loaders.listing import ListingEpisode, ListingError, PodcastHeader, read_listing
+from loaders.listing import ListingEpisode, ListingError, PodcastHeader, count_episodes, read_listing
 from loaders.prefetch import in_process, in_thread
 
 Progress = Callable[[int], None]
@@ -58,6 +65,7 @@ class LoadReport:
     skipped: list[ListingError]
     before: dict[str, dict[str, int]]
     after: dict[str, dict[str, int]]
+    in_bulk: bool = False  # written as a new graph in the backend's bulk format
 
     def added(self) -> dict[str, dict[str, int]]:
         """What the load added, per label and relationship type (zero counts left out)."""
@@ -86,9 +94,10 @@ def check_listings(paths: Iterable[str | os.PathLike[str]]) -> CheckedListing:
     return checked
 
 
-def _documents(paths: list[Path], catalog: Catalog, batch_episodes: int) -> Iterator[tuple[GraphDocument, int]]:
-    """Second pass: one merged GraphDocument per batch of episodes, with the batch's episode count."""
-    batch, count = GraphDocument(), 0
+def _documents(paths: list[Path], catalog: Catalog, batch_episodes: int) -> Iterator[tuple[GraphDocument, int, list[ListingError]]]:
+    """Second pass: one merged GraphDocument per batch of episodes, with the batch's episode count
+    and the invalid episodes met since the batch before."""
+    batch, count, invalid = GraphDocument(), 0, []
     for path in paths:
         podcast: PodcastHeader | None = None
         for item in read_listing(path, collect_errors=True):
@@ -99,10 +108,20 @@ def _documents(paths: list[Path], catalog: Catalog, batch_episodes: int) -> Iter
                 episode_document(item, catalog, podcast, into=batch)
                 count += 1
                 if count == batch_episodes:
-                    yield batch, count
-                    batch, count = GraphDocument(), 0
-    if batch.nodes or count:
-        yield batch, count
+                    yield batch, count, invalid
+                    batch, count, invalid = GraphDocument(), 0, []
+            else:
+                invalid.append(item)
+    if batch.nodes or count or invalid:
+        yield batch, count, invalid
+
+
+def _uses_of(document: GraphDocument) -> GraphDocument:
+    """The USES relationships the co-occurrence index counts before a batch is written."""
+    uses = GraphDocument()
+    for rel in document.relationships_of_type("USES"):
+        uses.add_relationship(rel)
+    return uses
 
 
 @dataclass
@@ -119,11 +138,25 @@ def _encoded(
     paths: list[Path], catalog: Catalog, batch_episodes: int, encode: Callable[[Iterable[UpsertStatement]], list[Any]]
 ) -> Iterator[EncodedBatch]:
     """Second pass, to the last step that needs no store: parsed, extracted, turned into statements, encoded."""
-    for document, episodes in _documents(paths, catalog, batch_episodes):
-        uses = GraphDocument()
-        for rel in document.relationships_of_type("USES"):
-            uses.add_relationship(rel)
-        yield EncodedBatch(encode(upsert_statements(document)), uses, episodes)
+    for document, episodes, _ in _documents(paths, catalog, batch_episodes):
+        yield EncodedBatch(encode(upsert_statements(document)), _uses_of(document), episodes)
+
+
+@dataclass
+class BulkBatch:
+    """A batch for a new graph: encoded in the backend's bulk format, its USES, episodes and invalid episodes."""
+
+    encoded: EncodedBatch
+    uses: GraphDocument
+    episodes: int
+    invalid: list[ListingError]
+
+
+def _bulk_encoded(paths: list[Path], catalog: Catalog, batch_episodes: int, encoder: Callable[[], BatchEncoder]) -> Iterator[BulkBatch]:
+    """The one pass of a load into a new graph, to the last step that needs no store."""
+    encode = encoder().encode
+    for document, episodes, invalid in _documents(paths, catalog, batch_episodes):
+        yield BulkBatch(encode(document), _uses_of(document), episodes, invalid)
 
 
 # Below this the thread does as well: the batches are few, and a process is one more thing to fork.
@@ -140,34 +173,100 @@ def load_listings(
     on_checked: Callable[[CheckedListing], None] | None = None,
     progress: Progress | None = None,
     in_child_process: bool | None = None,
+    bulk: bool = True,
 ) -> LoadReport:
     """Load listing files into a store; see the module docstring for the guarantees.
 
-    ``on_checked`` is told what the first pass found (to size a progress bar);
+    ``on_checked`` is told how many episodes there are (to size a progress bar);
     ``progress`` is called with the number of episodes each written batch held.
     Raises :class:`LoadError` when an episode is invalid and ``skip_invalid`` is
     false, before anything is written.
 
-    The second pass parses, extracts and encodes in a thread, or with
+    Into an empty store, where the backend offers it and ``bulk`` is true, the load
+    builds a new graph in bulk (``LoadReport.in_bulk``); otherwise it upserts.
+    The work before the store parses, extracts and encodes in a thread, or with
     ``in_child_process`` in a child process, on a core of its own while this one
     sends; None (the default) chooses the process on a machine with two cores or
     more for PROCESS_FROM_EPISODES episodes or more.
     """
+    paths = [Path(p) for p in paths]
+    catalog = catalog or Catalog.default()
+    new_graph = store.new_graph() if bulk else None
+    if new_graph is not None:
+        try:
+            return _load_new_graph(paths, store, new_graph, skip_invalid, catalog, batch_episodes, on_checked, progress, in_child_process)
+        except BulkUnsuitable:
+            pass  # the new graph is gone; the load upserts into the store as it was
+    return _upsert_listings(paths, store, skip_invalid, catalog, batch_episodes, on_checked, progress, in_child_process)
+
+
+def _prefetched(make_items: Callable[..., Iterable[Any]], work: tuple, episodes: int, in_child_process: bool | None) -> Iterator[Any]:
+    if in_child_process is None:
+        in_child_process = (os.cpu_count() or 1) > 1 and episodes >= PROCESS_FROM_EPISODES
+    return in_process(make_items, *work) if in_child_process else in_thread(make_items(*work))
+
+
+def _load_new_graph(
+    paths: list[Path],
+    store: GraphStore,
+    new_graph: AbstractContextManager[NewGraph],
+    skip_invalid: bool,
+    catalog: Catalog,
+    batch_episodes: int,
+    on_checked: Callable[[CheckedListing], None] | None,
+    progress: Progress | None,
+    in_child_process: bool | None,
+) -> LoadReport:
+    """One pass: parse, extract and write in bulk into a new graph, which replaces the store's when done."""
+    counted = CheckedListing(paths, episodes=sum(count_episodes(path) for path in paths))
+    if on_checked:
+        on_checked(counted)
+    before = store.counts()
+    episodes, skipped, updates = 0, [], []
+    with store.bulk_writes(), new_graph as build:
+        index = CooccurrenceIndex(build.store)
+        index.begin()
+        work = (paths, catalog, batch_episodes, build.encoder())
+        for batch in _prefetched(_bulk_encoded, work, counted.episodes, in_child_process):
+            if batch.invalid and not skip_invalid:
+                raise LoadError(check_listings(paths).invalid)
+            skipped += batch.invalid
+            index.add(batch.uses)  # reads the stacks this batch extends, so before the batch is written
+            build.write(batch.encoded)
+            if batch.encoded.updates.nodes or batch.encoded.updates.relationships:
+                updates.append(batch.encoded.updates)
+            episodes += batch.episodes
+            if progress:
+                progress(batch.episodes)
+        for document in updates:
+            build.store.upsert(document)
+        index.commit()
+    return LoadReport(files=len(paths), episodes=episodes, skipped=skipped, before=before, after=store.counts(), in_bulk=True)
+
+
+def _upsert_listings(
+    paths: list[Path],
+    store: GraphStore,
+    skip_invalid: bool,
+    catalog: Catalog,
+    batch_episodes: int,
+    on_checked: Callable[[CheckedListing], None] | None,
+    progress: Progress | None,
+    in_child_process: bool | None,
+) -> LoadReport:
+    """Two passes: check every episode, then upsert them in batches."""
     checked = check_listings(paths)
     if checked.invalid and not skip_invalid:
         raise LoadError(checked.invalid)
     if on_checked:
         on_checked(checked)
-    catalog = catalog or Catalog.default()
     store.ensure_schema()
     before = store.counts()
     index = CooccurrenceIndex(store)
     index.begin()
-    if in_child_process is None:
-        in_child_process = (os.cpu_count() or 1) > 1 and checked.episodes >= PROCESS_FROM_EPISODES
     work = (checked.paths, catalog, batch_episodes, store.encode_statements)
     with store.bulk_writes():
-        for batch in in_process(_encoded, *work) if in_child_process else in_thread(_encoded(*work)):
+        for batch in _prefetched(_encoded, work, checked.episodes, in_child_process):
             index.add(batch.uses)  # reads the stacks this batch extends, so before the batch is written
             store.run_encoded(batch.statements)
             if progress:

@@ -160,8 +160,8 @@ def test_interrupted_load_is_stale_reads_right_and_the_next_load_repairs(store):
     def stop_after_the_first_batch(episodes: int) -> None:
         raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt):
-        load_listings([LISTING], store, batch_episodes=2, progress=stop_after_the_first_batch)
+    with pytest.raises(KeyboardInterrupt):  # upserted: a first load in bulk would leave the store empty
+        load_listings([LISTING], store, batch_episodes=2, progress=stop_after_the_first_batch, bulk=False)
     assert read_state(store).status == "stale"
     # Written: Smart Music and VA.gov. With rails (both): ruby react aws jenkins postgres redis s3 sentry in
     # both stacks; the other 14 of Smart Music and 7 of VA.gov once.

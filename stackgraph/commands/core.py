@@ -33,21 +33,28 @@ def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool) -> N
       stackgraph load data/running-in-production.txt
     """
     with contextlib.ExitStack() as cleanup:
+        total = 0
         bar: Any = None
 
         def on_checked(checked: CheckedListing) -> None:
+            nonlocal total
+            total = checked.episodes
+
+        def progress(episodes: int) -> None:
             nonlocal bar
-            for error in checked.invalid:
-                click.echo(f"skipped: {error}", err=True)
-            if not quiet:
-                stderr = click.get_text_stream("stderr")
-                bar = cleanup.enter_context(click.progressbar(length=checked.episodes, label="Loading episodes", file=stderr))
+            if quiet:
+                return
+            if bar is None:  # from the first batch written: an invalid listing says only why
+                bar = cleanup.enter_context(
+                    click.progressbar(length=total, label="Loading episodes", file=click.get_text_stream("stderr"))
+                )
+            bar.update(episodes)
 
         if not quiet and click.get_text_stream("stderr").isatty():  # progress is for people, not for logs
-            click.echo(f"Checking {len(paths)} listing file(s)…", err=True)
-        report = load_listings(
-            paths, app.store, skip_invalid=skip_invalid, on_checked=on_checked, progress=lambda n: bar and bar.update(n)
-        )
+            click.echo(f"Reading {len(paths)} listing file(s)…", err=True)
+        report = load_listings(paths, app.store, skip_invalid=skip_invalid, on_checked=on_checked, progress=progress)
+    for error in report.skipped:
+        click.echo(f"skipped: {error}", err=True)
     added = report.added()
     summary = ", ".join(f"{n:+d} {name}" for name, n in {**added["nodes"], **added["relationships"]}.items())
     click.echo(
