@@ -208,21 +208,14 @@ class Catalog:
     def mentions_listed(self, text: str, listed: set[str] | None, stack: Iterable[str] = ()) -> list[str]:
         """:meth:`mentions`, with the stack already resolved to ``listed`` slugs (None: resolve ``stack``
         when first needed). An extractor calling this for every topic of an episode resolves its stack once."""
-        pattern, slugs_by_key = self._text_matcher
-        slugs_by_match = self._slugs_by_match
-        by_slug = self._by_slug
+        pattern, _ = self._text_matcher
+        named_by_match = self._named_by_match
         found: dict[str, None] = {}
-        for match in pattern.finditer(text.lower()):
-            matched = match.group()
-            slugs = slugs_by_match.get(matched)
-            if slugs is None:
-                slugs = slugs_by_key[spelling_key(matched)]
-                if len(slugs_by_match) < 100_000:
-                    slugs_by_match[matched] = slugs
-            for slug in slugs:
+        for matched in pattern.findall(text.lower()):
+            for slug, needs_stack in named_by_match.get(matched) or self._named(matched):
                 if slug in found:
                     continue
-                if by_slug[slug].needs_stack(matched):
+                if needs_stack:
                     if listed is None:
                         listed = self.listed(stack)
                     if slug not in listed:
@@ -239,9 +232,17 @@ class Catalog:
         return self._by_slug.get(slug)
 
     @functools.cached_property
-    def _slugs_by_match(self) -> dict[str, tuple[str, ...]]:
-        """Matched text (lowercase) -> the slugs it names; filled as texts are scanned."""
+    def _named_by_match(self) -> dict[str, tuple[tuple[str, bool], ...]]:
+        """Matched text (lowercase) -> the slugs it names, each with whether it needs the stack; see :meth:`_named`."""
         return {}
+
+    def _named(self, matched: str) -> tuple[tuple[str, bool], ...]:
+        """The slugs a matched text names, each with whether the stack must list it; remembered for later texts."""
+        _, slugs_by_key = self._text_matcher
+        named = tuple((slug, self._by_slug[slug].needs_stack(matched)) for slug in slugs_by_key[spelling_key(matched)])
+        if len(self._named_by_match) < 100_000:
+            self._named_by_match[matched] = named
+        return named
 
     @functools.cached_property
     def _text_matcher(self) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
