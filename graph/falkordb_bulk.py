@@ -43,6 +43,7 @@ _ENDS = struct.Struct("<QQ")
 _COUNT = struct.Struct("<I")
 
 _OWNERS = {owner for owner, _ in OWNED_BY.values()}
+_PART_TYPES = {rel_type for _, rel_type in OWNED_BY.values()}
 
 
 @dataclass
@@ -73,6 +74,21 @@ def _value(value: Any) -> bytes:
     raise BulkUnsuitable(f"a {type(value).__name__} property value")
 
 
+def _values(values: Iterable[Any], into: bytearray) -> None:
+    """``_value`` of each, appended; inline for strings and nulls, nearly every value of a load."""
+    for value in values:
+        if type(value) is str:
+            if "\x00" in value:
+                raise BulkUnsuitable("a text holding a NUL character")
+            into += _STRING
+            into += value.encode("utf-8")
+            into += b"\x00"
+        elif value is None:
+            into += _NULL
+        else:
+            into += _value(value)
+
+
 def _c_string(text: str) -> bytes:
     if "\x00" in text:
         raise BulkUnsuitable("a text holding a NUL character")
@@ -84,39 +100,50 @@ def _header(name: str, properties: list[str]) -> bytes:
 
 
 def _digest(properties: dict[str, Any], labels: tuple[str, ...] = ()) -> int:
-    """A hash of what an upsert would set, to tell whether a node or relationship seen again differs."""
-    items = tuple(sorted((k, v) for k, v in properties.items() if v is not None))
+    """A hash of what an upsert would set, to tell whether a node or relationship seen again differs
+    (properties in another order differ too: one update more, the same graph)."""
     try:
-        return hash((items, tuple(sorted(labels))))
+        return hash((*properties.items(), labels))
     except TypeError:  # list values
-        return hash(repr((items, sorted(labels))))
+        return hash(repr((properties, labels)))
 
 
 def _node_blob(labels: str, key: str, nodes: list[Node]) -> bytes:
     names = sorted({name for node in nodes for name, value in node.properties.items() if value is not None} - {key})
-    rows = [
-        _value(node.key) + b"".join(_value(node.properties.get(name)) for name in names)
-        for node in nodes
-    ]
-    return _header(labels, [key, *names]) + b"".join(rows)
+    blob = bytearray(_header(labels, [key, *names]))
+    _values((value for node in nodes for value in (node.key, *map(node.properties.get, names))), blob)
+    return bytes(blob)
 
 
-def _relationship_blob(rel_type: str, rels: list[tuple[int, int, Relationship]]) -> bytes:
-    names = sorted({name for _, _, rel in rels for name, value in rel.properties.items() if value is not None})
-    if not names:
-        return _header(rel_type, []) + b"".join(_ENDS.pack(start, end) for start, end, _ in rels)
-    rows = [
-        _ENDS.pack(start, end) + b"".join(_value(rel.properties.get(name)) for name in names)
-        for start, end, rel in rels
-    ]
-    return _header(rel_type, names) + b"".join(rows)
+class _RelationshipGroup:
+    """The rows of one relationship type to send, and the property names they carry."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, int, Relationship]] = []
+        self.names: set[str] = set()
+
+    def add(self, start: int, end: int, rel: Relationship) -> None:
+        self.rows.append((start, end, rel))
+        if rel.properties:
+            self.names.update(name for name, value in rel.properties.items() if value is not None)
+
+    def blob(self, rel_type: str) -> bytes:
+        names = sorted(self.names)
+        blob = bytearray(_header(rel_type, names))
+        if not names:
+            blob += struct.pack(f"<{2 * len(self.rows)}Q", *(end for start, stop, _ in self.rows for end in (start, stop)))
+            return bytes(blob)
+        for start, end, rel in self.rows:
+            blob += _ENDS.pack(start, end)
+            _values(map(rel.properties.get, names), blob)
+        return bytes(blob)
 
 
 def _parts(document: GraphDocument) -> set[tuple[str, str]]:
     """The nodes the document makes parts of an owner (as the writer does), each with exactly one."""
     owners: dict[tuple[str, str], str] = {}
     for rel in document.relationships:
-        if OWNED_BY.get(rel.end_label) == (rel.start_label, rel.type):
+        if rel.type in _PART_TYPES and OWNED_BY.get(rel.end_label) == (rel.start_label, rel.type):
             part = (rel.end_label, rel.end_key)
             if owners.setdefault(part, rel.start_key) != rel.start_key:
                 raise BulkUnsuitable(f"{rel.end_label} {rel.end_key!r} belongs to two {rel.start_label} nodes")
@@ -130,83 +157,101 @@ class BulkEncoder:
         self.next_node_id = first_node_id
         self._nodes = HashedKeys(width=2)  # hash of (label, key) -> (node id, digest when last seen)
         self._relationships = HashedKeys(width=1)  # hash of (type, start id, end id) -> digest when last seen
+        self._label_sets: dict[tuple[str, tuple[str, ...]], str] = {}
 
     def encode(self, document: GraphDocument) -> BulkBatch:
         parts = _parts(document)
         updates = GraphDocument()
-        ids, node_blobs, nodes = self._new_nodes(document, parts, updates)
-        groups: dict[str, list[tuple[int, int, Relationship]]] = {}
-        for rel in self._new_relationships(document.relationships, ids, parts, updates):
-            groups.setdefault(checked_type(rel[2].type), []).append(rel)
-        relationship_blobs = [_relationship_blob(rel_type, rels) for rel_type, rels in groups.items()]
-        relationships = sum(len(rels) for rels in groups.values())
+        ids, part_ids, node_blobs, nodes = self._new_nodes(document, parts, updates)
+        groups = self._new_relationships(document.relationships, ids, part_ids, updates)
+        relationship_blobs = [group.blob(checked_type(rel_type)) for rel_type, group in groups.items()]
+        relationships = sum(len(group.rows) for group in groups.values())
         counts = (nodes, relationships, len(node_blobs), len(relationship_blobs))
         return BulkBatch([str(n).encode() for n in counts] + node_blobs + relationship_blobs, nodes, relationships, updates)
 
     def _new_nodes(
         self, document: GraphDocument, parts: set[tuple[str, str]], updates: GraphDocument
-    ) -> tuple[dict[tuple[str, str], int], list[bytes], int]:
-        """Every document node's id, and the new ones' blobs (one per label set) and count: new nodes are
-        numbered in the order they are sent."""
+    ) -> tuple[dict[tuple[str, str], int], set[int], list[bytes], int]:
+        """Every document node's id, the parts' ids, and the new nodes' blobs (one per label set) and count:
+        new nodes are numbered in the order they are sent."""
         kept = [node for node in document.nodes if (node.label, node.key) not in parts]
         hashes = [hash((node.label, node.key)) for node in kept]
         ids: dict[tuple[str, str], int] = {}
-        new: dict[str, list[Node]] = {}
+        new: dict[str, list[tuple[Node, int | None]]] = {}  # label set -> (node, its hash; None for a part)
         for node, hash_, seen in zip(kept, hashes, self._nodes.get_many(hashes)):
-            digest = _digest(node.properties, node.extra_labels)
             if seen is None:
-                new.setdefault(self._labels(node), []).append(node)
+                new.setdefault(self._label_set(node), []).append((node, hash_))
                 continue
             if node.label in _OWNERS:
                 raise BulkUnsuitable(f"{node.label} {node.key!r} is loaded twice")
             node_id, last_digest = seen
             ids[node.label, node.key] = node_id
+            digest = _digest(node.properties, node.extra_labels)
             if digest != last_digest:
                 updates.add_node(node)
                 self._nodes.set(hash_, (node_id, digest))
         for node in document.nodes:
             if (node.label, node.key) in parts:
-                new.setdefault(self._labels(node), []).append(node)
-        blobs, count = [], 0
+                new.setdefault(self._label_set(node), []).append((node, None))
+        part_ids: set[int] = set()
+        blobs = []
         for labels, nodes in new.items():
-            for node in nodes:
-                ids[node.label, node.key] = self.next_node_id
-                if (node.label, node.key) not in parts:
-                    self._nodes.add(hash((node.label, node.key)), (self.next_node_id, _digest(node.properties, node.extra_labels)))
+            for node, hash_ in nodes:
+                node_id = ids[node.label, node.key] = self.next_node_id
                 self.next_node_id += 1
-            blobs.append(_node_blob(labels, key_of(nodes[0].label), nodes))
-            count += len(nodes)
-        return ids, blobs, count
+                if hash_ is None:
+                    part_ids.add(node_id)
+                else:
+                    self._nodes.add(hash_, (node_id, _digest(node.properties, node.extra_labels)))
+            blobs.append(_node_blob(labels, key_of(nodes[0][0].label), [node for node, _ in nodes]))
+        return ids, part_ids, blobs, sum(len(nodes) for nodes in new.values())
 
-    @staticmethod
-    def _labels(node: Node) -> str:
-        return ":".join([checked_label(node.label), *sorted(checked_extra_label(label) for label in node.extra_labels)])
+    def _label_set(self, node: Node) -> str:
+        """The node's labels as the bulk format names them, checked against the schema once per set."""
+        shape = (node.label, node.extra_labels)
+        labels = self._label_sets.get(shape)
+        if labels is None:
+            labels = self._label_sets[shape] = ":".join(
+                [checked_label(node.label), *sorted(checked_extra_label(label) for label in node.extra_labels)]
+            )
+        return labels
 
     def _new_relationships(
-        self, rels: Iterable[Relationship], ids: dict[tuple[str, str], int], parts: set[tuple[str, str]], updates: GraphDocument
-    ) -> Iterable[tuple[int, int, Relationship]]:
-        """The relationships to send, with their ends' ids; those seen before only as updates, when they differ."""
+        self, rels: Iterable[Relationship], ids: dict[tuple[str, str], int], part_ids: set[int], updates: GraphDocument
+    ) -> dict[str, _RelationshipGroup]:
+        """The relationships to send, by type, with their ends' ids; those seen before only as updates, when they differ."""
+        groups: dict[str, _RelationshipGroup] = {}
+
+        def group(rel_type: str) -> _RelationshipGroup:
+            found = groups.get(rel_type)
+            if found is None:
+                found = groups[rel_type] = _RelationshipGroup()
+            return found
+
         remembered: list[tuple[int, int, int, Relationship]] = []
         for rel in rels:
-            start, end = (rel.start_label, rel.start_key), (rel.end_label, rel.end_key)
-            if start not in ids or end not in ids:
-                ids.update(self._stored_ids([node for node in (start, end) if node not in ids]))
-                if start not in ids or end not in ids:
+            start = ids.get((rel.start_label, rel.start_key))
+            end = ids.get((rel.end_label, rel.end_key))
+            if start is None or end is None:
+                start, end = self._stored_id(rel.start_label, rel.start_key, start), self._stored_id(rel.end_label, rel.end_key, end)
+                if start is None or end is None:
                     continue  # an end in neither the document nor the graph: an upsert's MATCH finds no pair either
-            if rel.start_label in _OWNERS or rel.end_label in _OWNERS or start in parts or end in parts:
-                yield ids[start], ids[end], rel
+            if rel.start_label in _OWNERS or rel.end_label in _OWNERS or start in part_ids or end in part_ids:
+                group(rel.type).add(start, end, rel)
             else:
-                remembered.append((hash((rel.type, ids[start], ids[end])), ids[start], ids[end], rel))
-        hashes = [hash_ for hash_, _, _, _ in remembered]
-        for (hash_, start_id, end_id, rel), seen in zip(remembered, self._relationships.get_many(hashes)):
+                remembered.append((hash((rel.type, start, end)), start, end, rel))
+        for (hash_, start, end, rel), seen in zip(remembered, self._relationships.get_many([r[0] for r in remembered])):
             digest = _digest(rel.properties)
             if seen is None:
                 self._relationships.add(hash_, (digest,))
-                yield start_id, end_id, rel
+                group(rel.type).add(start, end, rel)
             elif seen[0] != digest:
                 updates.add_relationship(rel)
                 self._relationships.set(hash_, (digest,))
+        return groups
 
-    def _stored_ids(self, nodes: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
-        seen = self._nodes.get_many([hash(node) for node in nodes])
-        return {node: values[0] for node, values in zip(nodes, seen) if values is not None}
+    def _stored_id(self, label: str, key: str, known: int | None) -> int | None:
+        if known is not None:
+            return known
+        [seen] = self._nodes.get_many([hash((label, key))])
+        return None if seen is None else seen[0]
