@@ -49,6 +49,8 @@ SHORTEST_ALIAS_IN_TEXT = 3
 UNKNOWN_CATEGORY = "other"
 
 
+# Tags and names repeat from episode to episode: each distinct one is keyed once.
+@functools.lru_cache(maxsize=4096)
 def spelling_key(text: str) -> str:
     """The form shared by all the ways of writing one spelling: lowercase, no separators.
 
