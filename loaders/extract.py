@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 
 from graph.model import GraphDocument, Node, Relationship
 from loaders.catalog import Catalog, TechnologyEntry
@@ -89,12 +88,11 @@ def _technology_node(entry: TechnologyEntry, *, hosts_a_company: bool = False) -
 
 def _topic_keys(key: str, topics) -> list[str]:
     """Topic keys: episode + offset, with a counter when two topics share an offset."""
-    seen: Counter[int] = Counter()
+    seen: dict[int, int] = {}
     keys = []
     for topic in topics:
-        seen[topic.offset_s] += 1
-        suffix = f"-{seen[topic.offset_s]}" if seen[topic.offset_s] > 1 else ""
-        keys.append(f"{key}@{topic.offset_s}{suffix}")
+        count = seen[topic.offset_s] = seen.get(topic.offset_s, 0) + 1
+        keys.append(f"{key}@{topic.offset_s}-{count}" if count > 1 else f"{key}@{topic.offset_s}")
     return keys
 
 

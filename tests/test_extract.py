@@ -113,6 +113,24 @@ def test_libraries_and_links(documents):
     assert (link.properties["domain"], link.properties["note"]) == ("en.wikipedia.org", "3PL")
 
 
+def test_topics_sharing_an_offset_are_numbered_from_the_second():
+    [episode] = parse_listing([
+        "Mar 2, 2021 • 30min",
+        "Acme Is a Rocket Shop",
+        "In this episode of Running in Production, Ann Lee goes over building Acme.",
+        "Topics Include",
+        "1:00 – First",
+        "1:00 – Second",
+        "2:00 – Third",
+        "1:00 – Fourth",
+    ])
+    doc = episode_document(episode)
+    key = episode_id(episode)
+    assert [topic.key for topic in doc.nodes_with_label("Topic")] == [
+        f"{key}@60", f"{key}@60-2", f"{key}@120", f"{key}@60-3"
+    ]
+
+
 # Plain URLs, and the shapes only urlsplit reads right: case, credentials, ports, IPv6, control characters.
 URL_SHAPES = [
     "https://www.elastic.co/what-is/elk-stack",
