@@ -175,6 +175,15 @@ def _pairs(stack: Iterable[str]) -> Iterator[tuple[str, str]]:
     yield from combinations(ordered, 2)
 
 
+def _new_pairs(old: set[str], new: set[str]) -> Iterator[tuple[str, str]]:
+    """The pairs of ``old | new`` with at least one technology of ``new`` (which ``old`` does not hold),
+    each once: as many as new x (old + new), not all the pairs of a stack that grew by one."""
+    for technology in new:
+        for other in old:
+            yield (technology, other) if technology < other else (other, technology)
+    yield from _pairs(new)
+
+
 def _statements(counts: Counter[tuple[str, str]], uses: int, complete: bool, *, delete: bool) -> Iterator[UpsertStatement]:
     """The writes of a commit, rows made a statement at a time (a first load at 10k episodes has 136k)."""
     if delete:
@@ -237,9 +246,7 @@ class CooccurrenceIndex:
                 continue
             self._companies += 1
             self._added_uses += len(new)
-            pairs = _pairs(old | new)
-            # Pairs with at least one new technology; old x old pairs are counted already.
-            self._increments.update(pairs if not old else (p for p in pairs if p[0] in new or p[1] in new))
+            self._increments.update(_new_pairs(old, new))  # old x old pairs are counted already
 
     def commit(self) -> IndexUpdate:
         """Write the counts and clear the stale mark; a rebuild when increments cannot be trusted."""
