@@ -23,7 +23,7 @@ reindex began meanwhile), the commit rebuilds from every stack instead. Readers 
 >>> index = CooccurrenceIndex(store)     # doctest: +SKIP
 >>> index.begin()                        # doctest: +SKIP
 >>> for document in batches:             # doctest: +SKIP
-...     index.add(document)
+...     index.add(uses_in(document))
 ...     store.upsert(document)
 >>> index.commit()                       # doctest: +SKIP
 IndexUpdate(rebuilt=False, companies=10, technologies=81, pairs=1052, uses=163)
@@ -169,6 +169,22 @@ def untracked_write(store: GraphStore) -> Iterator[None]:
             _mark_stale(store, uuid.uuid4().hex)
 
 
+def uses_in(document: GraphDocument) -> list[tuple[str, str]]:
+    """The (company, technology) keys of a document's USES relationships, which the index counts.
+
+    >>> from graph.model import Relationship
+    >>> doc = GraphDocument()
+    >>> _ = doc.add_relationship(Relationship("USES", "Company", "acme", "Technology", "rails"))
+    >>> uses_in(doc)
+    [('acme', 'rails')]
+    """
+    return [
+        (rel.start_key, rel.end_key)
+        for rel in document.relationships
+        if rel.type == "USES" and rel.start_label == "Company" and rel.end_label == "Technology"
+    ]
+
+
 def _pairs(stack: Iterable[str]) -> Iterator[tuple[str, str]]:
     ordered = sorted(stack)
     yield from ((t, t) for t in ordered)
@@ -225,14 +241,14 @@ class CooccurrenceIndex:
         self._added_uses, self._companies = 0, 0
         self._increments.clear()
 
-    def add(self, document: GraphDocument) -> None:
-        """Count what ``document`` adds to its companies' stacks; call it before writing the document."""
+    def add(self, uses: Iterable[tuple[str, str]]) -> None:
+        """Count what a document's USES (:func:`uses_in`) add to their companies' stacks; call it before
+        writing the document."""
         if self._rebuild:
             return
         batch: dict[str, set[str]] = {}
-        for rel in document.relationships:
-            if rel.type == "USES" and rel.start_label == "Company" and rel.end_label == "Technology":
-                batch.setdefault(rel.start_key, set()).add(rel.end_key)
+        for company, technology in uses:
+            batch.setdefault(company, set()).add(technology)
         if not batch:
             return
         stored: dict[str, set[str]] = {}

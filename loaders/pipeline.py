@@ -27,7 +27,7 @@ from pathlib import Path
 from contextlib import AbstractContextManager
 from typing import Any, Callable, Iterable, Iterator
 
-from graph.cooccurrence import CooccurrenceIndex
+from graph.cooccurrence import CooccurrenceIndex, uses_in
 from graph.errors import BulkUnsuitable
 from graph.model import GraphDocument
 from graph.store import BatchEncoder, EncodedBatch, GraphStore, NewGraph
@@ -116,21 +116,13 @@ def _documents(paths: list[Path], catalog: Catalog, batch_episodes: int) -> Iter
         yield batch, count, invalid
 
 
-def _uses_of(document: GraphDocument) -> GraphDocument:
-    """The USES relationships the co-occurrence index counts before a batch is written."""
-    uses = GraphDocument()
-    for rel in document.relationships_of_type("USES"):
-        uses.add_relationship(rel)
-    return uses
-
-
 @dataclass
 class EncodedBatch:
     """A batch ready to send: its statements encoded for the store, the USES relationships the
     co-occurrence index counts before they are written, and how many episodes it holds."""
 
     statements: list[Any]
-    uses: GraphDocument
+    uses: list[tuple[str, str]]
     episodes: int
 
 
@@ -139,7 +131,7 @@ def _encoded(
 ) -> Iterator[EncodedBatch]:
     """Second pass, to the last step that needs no store: parsed, extracted, turned into statements, encoded."""
     for document, episodes, _ in _documents(paths, catalog, batch_episodes):
-        yield EncodedBatch(encode(upsert_statements(document)), _uses_of(document), episodes)
+        yield EncodedBatch(encode(upsert_statements(document)), uses_in(document), episodes)
 
 
 @dataclass
@@ -147,7 +139,7 @@ class BulkBatch:
     """A batch for a new graph: encoded in the backend's bulk format, its USES, episodes and invalid episodes."""
 
     encoded: EncodedBatch
-    uses: GraphDocument
+    uses: list[tuple[str, str]]
     episodes: int
     invalid: list[ListingError]
 
@@ -156,7 +148,7 @@ def _bulk_encoded(paths: list[Path], catalog: Catalog, batch_episodes: int, enco
     """The one pass of a load into a new graph, to the last step that needs no store."""
     encode = encoder().encode
     for document, episodes, invalid in _documents(paths, catalog, batch_episodes):
-        yield BulkBatch(encode(document), _uses_of(document), episodes, invalid)
+        yield BulkBatch(encode(document), uses_in(document), episodes, invalid)
 
 
 # Below this the thread does as well: the batches are few, and a process is one more thing to fork.
