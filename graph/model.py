@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     label: str
     key: str
@@ -25,7 +25,7 @@ class Node:
     extra_labels: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class Relationship:
     type: str
     start_label: str
