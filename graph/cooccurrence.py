@@ -227,6 +227,7 @@ class CooccurrenceIndex:
         self._added_uses = 0
         self._companies = 0
         self._increments: Counter[tuple[str, str]] = Counter()
+        self._unwritten: dict[str, set[str]] = {}  # counted, not yet in the graph (a writer holding batches)
 
     def begin(self, *, rebuild: bool = False) -> None:
         """Mark the index stale (a write) and decide: increments, or a rebuild at commit."""
@@ -240,6 +241,7 @@ class CooccurrenceIndex:
         self._uses_at_begin = state.uses
         self._added_uses, self._companies = 0, 0
         self._increments.clear()
+        self._unwritten.clear()
 
     def add(self, uses: Iterable[tuple[str, str]]) -> None:
         """Count what a document's USES (:func:`uses_in`) add to their companies' stacks; call it before
@@ -256,13 +258,19 @@ class CooccurrenceIndex:
             rows = self.store.run(STACKS_OF, {"ids": sorted(batch)})
             stored = {row["id"]: set(row["technologies"]) for row in rows}
         for company, technologies in batch.items():
-            old = stored.get(company, set())
+            old = stored.get(company, set()) | self._unwritten.get(company, set())
             new = technologies - old
             if not new:
                 continue
+            self._unwritten.setdefault(company, set()).update(new)
             self._companies += 1
             self._added_uses += len(new)
             self._increments.update(_new_pairs(old, new))  # old x old pairs are counted already
+
+    def written(self) -> None:
+        """Every batch added so far is in the graph: its stacks are read from there from now on. Until
+        then they are kept here, so that a writer may hold batches back and write several at once."""
+        self._unwritten.clear()
 
     def commit(self) -> IndexUpdate:
         """Write the counts and clear the stale mark; a rebuild when increments cannot be trusted."""

@@ -19,8 +19,8 @@ so the encoder does what MERGE did, batch after batch, and gives the same graph:
 >>> _ = doc.add_node(Node("Technology", "rails", {"name": "Rails"}))
 >>> _ = doc.add_relationship(Relationship("USES", "Company", "acme", "Technology", "rails"))
 >>> batch = BulkEncoder(first_node_id=1).encode(doc)
->>> batch.nodes, batch.relationships, batch.arguments[:4]
-(2, 1, [b'2', b'1', b'2', b'1'])
+>>> batch.nodes, batch.relationships, bulk_arguments([batch, batch])[:4]
+(2, 1, [b'4', b'2', b'4', b'2'])
 """
 
 from __future__ import annotations
@@ -48,12 +48,26 @@ _PART_TYPES = {rel_type for _, rel_type in OWNED_BY.values()}
 
 @dataclass
 class BulkBatch:
-    """One ``GRAPH.BULK`` command's arguments after the graph name, and what must be upserted after the bulk."""
+    """A document's new nodes and relationships in the bulk format, and what must be upserted after the bulk."""
 
-    arguments: list[bytes]
+    node_blobs: list[bytes]
+    relationship_blobs: list[bytes]
     nodes: int
     relationships: int
     updates: GraphDocument = field(default_factory=GraphDocument)
+
+    @property
+    def size(self) -> int:
+        return sum(map(len, self.node_blobs)) + sum(map(len, self.relationship_blobs))
+
+
+def bulk_arguments(batches: list[BulkBatch]) -> list[bytes]:
+    """One ``GRAPH.BULK`` command's arguments after the graph name, for batches in the order they were
+    encoded: every node of them is created, in that order, before any relationship."""
+    node_blobs = [blob for batch in batches for blob in batch.node_blobs]
+    relationship_blobs = [blob for batch in batches for blob in batch.relationship_blobs]
+    counts = (sum(b.nodes for b in batches), sum(b.relationships for b in batches), len(node_blobs), len(relationship_blobs))
+    return [str(count).encode() for count in counts] + node_blobs + relationship_blobs
 
 
 def _value(value: Any) -> bytes:
@@ -165,9 +179,7 @@ class BulkEncoder:
         ids, part_ids, node_blobs, nodes = self._new_nodes(document, parts, updates)
         groups = self._new_relationships(document.relationships, ids, part_ids, updates)
         relationship_blobs = [group.blob(checked_type(rel_type)) for rel_type, group in groups.items()]
-        relationships = sum(len(group.rows) for group in groups.values())
-        counts = (nodes, relationships, len(node_blobs), len(relationship_blobs))
-        return BulkBatch([str(n).encode() for n in counts] + node_blobs + relationship_blobs, nodes, relationships, updates)
+        return BulkBatch(node_blobs, relationship_blobs, nodes, sum(len(group.rows) for group in groups.values()), updates)
 
     def _new_nodes(
         self, document: GraphDocument, parts: set[tuple[str, str]], updates: GraphDocument

@@ -46,8 +46,13 @@ class NewGraph(abc.ABC):
         in another process); asked for once nothing but this load's bulk writes will reach the graph."""
 
     @abc.abstractmethod
-    def write(self, batch: EncodedBatch) -> None:
-        """Send one encoded batch; batches are sent in the order they were encoded."""
+    def write(self, batch: EncodedBatch) -> bool:
+        """Write one encoded batch, in the order they were encoded, or hold it back to write several at
+        once; True when it and every batch before it are in the graph."""
+
+    @abc.abstractmethod
+    def flush(self) -> None:
+        """Write the batches held back."""
 
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -224,12 +224,15 @@ def _load_new_graph(
                 raise LoadError(check_listings(paths).invalid)
             skipped += batch.invalid
             index.add(batch.uses)  # reads the stacks this batch extends, so before the batch is written
-            build.write(batch.encoded)
+            if build.write(batch.encoded):
+                index.written()
             if batch.encoded.updates.nodes or batch.encoded.updates.relationships:
                 updates.append(batch.encoded.updates)
             episodes += batch.episodes
             if progress:
                 progress(batch.episodes)
+        build.flush()
+        index.written()
         for document in updates:
             build.store.upsert(document)
         index.commit()
@@ -261,6 +264,7 @@ def _upsert_listings(
         for batch in _prefetched(_encoded, work, checked.episodes, in_child_process):
             index.add(batch.uses)  # reads the stacks this batch extends, so before the batch is written
             store.run_encoded(batch.statements)
+            index.written()
             if progress:
                 progress(batch.episodes)
         index.commit()

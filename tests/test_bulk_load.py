@@ -8,7 +8,7 @@ import pytest
 from conftest import LISTING
 from graph import open_store
 from graph.cooccurrence import read_state
-from graph.falkordb_store import GRAPH_NAME
+from graph.falkordb_store import GRAPH_NAME, _BulkBuiltGraph
 from graph.model import GraphDocument, Node, Relationship
 from loaders.pipeline import LoadError, load_listings
 from test_load import EXPECTED_NODES, EXPECTED_RELATIONSHIPS
@@ -64,9 +64,12 @@ def test_a_first_load_is_written_in_bulk(empty):
     assert "Index Scan" in plan
 
 
-def test_bulk_and_upserts_give_the_same_graph(empty, other_store, tmp_path):
+@pytest.mark.parametrize("flush_bytes", [1 << 30, 150_000])  # one command; two or three batches to one
+def test_bulk_and_upserts_give_the_same_graph(empty, other_store, tmp_path, monkeypatch, flush_bytes):
     # Three copies in batches of four episodes: companies, technologies, people and stacks come back
-    # batch after batch, with the later episode on each USES relationship.
+    # batch after batch, with the later episode on each USES relationship. Sent all at once, or a few
+    # batches to a command, the co-occurrence counts reading stacks from the graph and those held back.
+    monkeypatch.setattr(_BulkBuiltGraph, "FLUSH_BYTES", flush_bytes)
     listing = shifted_copies(tmp_path, [2100, 2200, 2300])
     assert load_listings([listing], empty, batch_episodes=4).in_bulk
     assert not load_listings([listing], other_store, batch_episodes=4, bulk=False).in_bulk

@@ -15,6 +15,7 @@ import pytest
 from conftest import LISTING
 from graph.cooccurrence import CooccurrenceIndex, is_fresh, read_state
 from graph.copy import copy_graph
+from graph.model import GraphDocument, Node, Relationship
 from loaders.pipeline import load_listings
 from queries.cooccurring import cooccurring, cooccurring_pairs
 from queries.path import path
@@ -252,3 +253,25 @@ def test_reindex_command(tmp_path):
     assert again["before"] == "fresh" and again["pairs"] == summary["pairs"]
     together = stackgraph("cooccurring", "elixir", "--limit", "6", "--format", "json", store=store, check=True)
     assert [(row["slug"], row["shared"]) for row in json.loads(together.stdout)][-1] == ("redis", 3)
+
+
+def test_batches_held_back_by_the_writer_are_counted_once(store):
+    """A writer may hold batches back (FalkorDB's bulk writes): the stacks they extend are read from
+    the graph and from what was counted but not written yet."""
+    document = GraphDocument()
+    for technology in ("rails", "ruby", "postgres"):
+        document.add_node(Node("Technology", technology, {"name": technology}))
+    document.add_node(Node("Company", "acme", {"name": "Acme"}))
+    index = CooccurrenceIndex(store)
+    index.begin()
+    index.add([("acme", "rails"), ("acme", "ruby")])
+    index.add([("acme", "ruby"), ("acme", "postgres")])  # ruby is held back, postgres new
+    for technology in ("rails", "ruby", "postgres"):
+        document.add_relationship(Relationship("USES", "Company", "acme", "Technology", technology))
+    store.upsert(document)
+    index.written()
+    index.add([("acme", "rails")])  # in the graph now
+    update = index.commit()
+    assert not update.rebuilt  # the increments added up to the USES written
+    assert stored(store) == {(a, b): 1 for a, b in [("postgres", "postgres"), ("rails", "rails"), ("ruby", "ruby"),
+                                                   ("postgres", "rails"), ("postgres", "ruby"), ("rails", "ruby")]}
