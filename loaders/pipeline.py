@@ -22,9 +22,9 @@ cannot carry (an episode listed twice) is written by upserts instead.
 from __future__ import annotations
 
 import os
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from contextlib import AbstractContextManager
 from typing import Any, Callable, Iterable, Iterator
 
 from graph.cooccurrence import CooccurrenceIndex, uses_in
@@ -181,97 +181,83 @@ def load_listings(
     sends; None (the default) chooses the process on a machine with two cores or
     more for PROCESS_FROM_EPISODES episodes or more.
     """
-    paths = [Path(p) for p in paths]
-    catalog = catalog or Catalog.default()
+    load = _Load([Path(p) for p in paths], skip_invalid, catalog or Catalog.default(), batch_episodes, on_checked, progress,
+                 in_child_process)
     new_graph = store.new_graph() if bulk else None
     if new_graph is not None:
         try:
-            return _load_new_graph(paths, store, new_graph, skip_invalid, catalog, batch_episodes, on_checked, progress, in_child_process)
+            return load.into_new_graph(store, new_graph)
         except BulkUnsuitable:
             pass  # the new graph is gone; the load upserts into the store as it was
-    return _upsert_listings(paths, store, skip_invalid, catalog, batch_episodes, on_checked, progress, in_child_process)
+    return load.upserted(store)
 
 
-def _prefetched(make_items: Callable[..., Iterable[Any]], work: tuple, episodes: int, in_child_process: bool | None) -> Iterator[Any]:
-    if in_child_process is None:
-        in_child_process = (os.cpu_count() or 1) > 1 and episodes >= PROCESS_FROM_EPISODES
-    return in_process(make_items, *work) if in_child_process else in_thread(make_items(*work))
+@dataclass
+class _Load:
+    """One call's files and options (see :func:`load_listings`), and its two ways of writing."""
 
+    paths: list[Path]
+    skip_invalid: bool
+    catalog: Catalog
+    batch_episodes: int
+    on_checked: Callable[[CheckedListing], None] | None
+    progress: Progress | None
+    in_child_process: bool | None
 
-def _load_new_graph(
-    paths: list[Path],
-    store: GraphStore,
-    new_graph: AbstractContextManager[NewGraph],
-    skip_invalid: bool,
-    catalog: Catalog,
-    batch_episodes: int,
-    on_checked: Callable[[CheckedListing], None] | None,
-    progress: Progress | None,
-    in_child_process: bool | None,
-) -> LoadReport:
-    """One pass: parse, extract and write in bulk into a new graph, which replaces the store's when done."""
-    counted = CheckedListing(paths, episodes=sum(count_episodes(path) for path in paths))
-    if on_checked:
-        on_checked(counted)
-    before = store.counts()
-    episodes, skipped, updates = 0, [], []
-    with store.bulk_writes(), new_graph as build:
-        index = CooccurrenceIndex(build.store)
-        index.begin()
-        work = (paths, catalog, batch_episodes, build.encoder())
-        for batch in _prefetched(_bulk_encoded, work, counted.episodes, in_child_process):
-            if batch.invalid and not skip_invalid:
-                raise LoadError(check_listings(paths).invalid)
-            skipped += batch.invalid
-            index.add(batch.uses)  # reads the stacks this batch extends, so before the batch is written
-            if build.write(batch.encoded):
-                index.written()
-            if batch.encoded.updates.nodes or batch.encoded.updates.relationships:
-                updates.append(batch.encoded.updates)
-            episodes += batch.episodes
-            if progress:
-                progress(batch.episodes)
-        build.flush()
-        index.written()
-        for document in updates:
-            build.store.upsert(document)
-        index.commit()
-    return LoadReport(files=len(paths), episodes=episodes, skipped=skipped, before=before, after=store.counts(), in_bulk=True)
-
-
-def _upsert_listings(
-    paths: list[Path],
-    store: GraphStore,
-    skip_invalid: bool,
-    catalog: Catalog,
-    batch_episodes: int,
-    on_checked: Callable[[CheckedListing], None] | None,
-    progress: Progress | None,
-    in_child_process: bool | None,
-) -> LoadReport:
-    """Two passes: check every episode, then upsert them in batches."""
-    checked = check_listings(paths)
-    if checked.invalid and not skip_invalid:
-        raise LoadError(checked.invalid)
-    if on_checked:
-        on_checked(checked)
-    store.ensure_schema()
-    before = store.counts()
-    index = CooccurrenceIndex(store)
-    index.begin()
-    work = (checked.paths, catalog, batch_episodes, store.encode_statements)
-    with store.bulk_writes():
-        for batch in _prefetched(_encoded, work, checked.episodes, in_child_process):
-            index.add(batch.uses)  # reads the stacks this batch extends, so before the batch is written
-            store.run_encoded(batch.statements)
+    def into_new_graph(self, store: GraphStore, new_graph: AbstractContextManager[NewGraph]) -> LoadReport:
+        """One pass: parse, extract and write in bulk into a new graph, which replaces the store's when done."""
+        counted = CheckedListing(self.paths, episodes=sum(count_episodes(path) for path in self.paths))
+        if self.on_checked:
+            self.on_checked(counted)
+        before = store.counts()
+        episodes, skipped, updates = 0, [], []
+        with store.bulk_writes(), new_graph as build:
+            index = CooccurrenceIndex(build.store)
+            index.begin()
+            work = (self.paths, self.catalog, self.batch_episodes, build.encoder())
+            for batch in self._prefetched(_bulk_encoded, work, counted.episodes):
+                if batch.invalid and not self.skip_invalid:
+                    raise LoadError(check_listings(self.paths).invalid)
+                skipped += batch.invalid
+                index.add(batch.uses)  # reads the stacks this batch extends, so before the batch is written
+                if build.write(batch.encoded):
+                    index.written()
+                if batch.encoded.updates.nodes or batch.encoded.updates.relationships:
+                    updates.append(batch.encoded.updates)
+                episodes += batch.episodes
+                if self.progress:
+                    self.progress(batch.episodes)
+            build.flush()
             index.written()
-            if progress:
-                progress(batch.episodes)
-        index.commit()
-    return LoadReport(
-        files=len(checked.paths),
-        episodes=checked.episodes,
-        skipped=checked.invalid,
-        before=before,
-        after=store.counts(),
-    )
+            for document in updates:
+                build.store.upsert(document)
+            index.commit()
+        return LoadReport(len(self.paths), episodes, skipped, before, store.counts(), in_bulk=True)
+
+    def upserted(self, store: GraphStore) -> LoadReport:
+        """Two passes: check every episode, then upsert them in batches."""
+        checked = check_listings(self.paths)
+        if checked.invalid and not self.skip_invalid:
+            raise LoadError(checked.invalid)
+        if self.on_checked:
+            self.on_checked(checked)
+        store.ensure_schema()
+        before = store.counts()
+        index = CooccurrenceIndex(store)
+        index.begin()
+        work = (self.paths, self.catalog, self.batch_episodes, store.encode_statements)
+        with store.bulk_writes():
+            for batch in self._prefetched(_encoded, work, checked.episodes):
+                index.add(batch.uses)  # reads the stacks this batch extends, so before the batch is written
+                store.run_encoded(batch.statements)
+                index.written()
+                if self.progress:
+                    self.progress(batch.episodes)
+            index.commit()
+        return LoadReport(len(self.paths), checked.episodes, checked.invalid, before, store.counts())
+
+    def _prefetched(self, make_items: Callable[..., Iterable[Any]], work: tuple, episodes: int) -> Iterator[Any]:
+        in_child_process = self.in_child_process
+        if in_child_process is None:
+            in_child_process = (os.cpu_count() or 1) > 1 and episodes >= PROCESS_FROM_EPISODES
+        return in_process(make_items, *work) if in_child_process else in_thread(make_items(*work))
