@@ -1,8 +1,11 @@
 """One measured step in its own process, so that each step's peak memory (ru_maxrss) is its own.
 
     python -m bench.child parse FILE
-    python -m bench.child load falkordb STORE_DIR FILE [BATCH]
+    python -m bench.child load falkordb STORE_DIR FILE [BATCH] [upsert]
     python -m bench.child load neo4j - FILE [BATCH]
+
+A load into an empty FalkorDB store is written in bulk; ``upsert`` writes it as a load into a
+non-empty store does.
 
 Prints one JSON object on stdout. ``--profile OUT.html`` runs the step under pyinstrument.
 """
@@ -78,7 +81,7 @@ def parse(path: str) -> dict:
     return {"episodes": episodes, "bytes": size, "seconds": seconds, "mb_per_s": size / 1e6 / seconds}
 
 
-def load(backend: str, store_dir: str, path: str, batch: int) -> dict:
+def load(backend: str, store_dir: str, path: str, batch: int, bulk: bool = True) -> dict:
     from graph import open_store
     from loaders.pipeline import load_listings
 
@@ -87,7 +90,7 @@ def load(backend: str, store_dir: str, path: str, batch: int) -> dict:
         store.clear()
         start = time.perf_counter()
         with ProducerPeak() as producer:
-            report = load_listings([path], store, batch_episodes=batch)
+            report = load_listings([path], store, batch_episodes=batch, bulk=bulk)
         seconds = time.perf_counter() - start
         counts = store.counts()
     finally:
@@ -96,6 +99,7 @@ def load(backend: str, store_dir: str, path: str, batch: int) -> dict:
         "episodes": report.episodes,
         "seconds": seconds,
         "episodes_per_s": report.episodes / seconds,
+        "in_bulk": report.in_bulk,
         "counts": counts,
         "producer_peak_rss_mb": producer.peak_mb,  # 0 when the load ran in one process
     }
@@ -116,7 +120,7 @@ def main(argv: list[str]) -> None:
     if argv[0] == "parse":
         result = parse(argv[1])
     elif argv[0] == "load":
-        result = load(argv[1], argv[2], argv[3], int(argv[4]) if len(argv) > 4 else 200)
+        result = load(argv[1], argv[2], argv[3], int(argv[4]) if len(argv) > 4 else 200, bulk=argv[5:6] != ["upsert"])
     else:
         raise SystemExit(f"unknown step {argv[0]!r}")
     if profiler:
