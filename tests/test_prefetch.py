@@ -14,6 +14,7 @@ import pytest
 
 from conftest import LISTING, REPO
 from loaders.listing import ListingError
+from loaders import prefetch
 from loaders.prefetch import in_process, in_thread
 
 
@@ -61,8 +62,9 @@ def test_an_error_in_the_producer_is_raised_in_the_consumer_whole(ahead):
     assert (raised.value.source, raised.value.line) == ("listing.txt", 7)
 
 
-def test_the_child_process_frees_what_an_item_left_in_cycles_before_the_next():
-    assert list(in_process(cycles_left_behind, 4)) == [1, 1, 1, 1]
+def test_the_child_process_frees_what_items_left_in_cycles_every_few_items():
+    every = prefetch.COLLECT_EVERY
+    assert list(in_process(cycles_left_behind, 2 * every + 3)) == [*range(1, every + 1)] * 2 + [1, 2, 3]
 
 
 def test_a_consumer_that_stops_early_stops_the_child_process():
