@@ -26,6 +26,7 @@ so the encoder does what MERGE did, batch after batch, and gives the same graph:
 from __future__ import annotations
 
 import struct
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -129,28 +130,16 @@ def _node_blob(labels: str, key: str, nodes: list[Node]) -> bytes:
     return bytes(blob)
 
 
-class _RelationshipGroup:
-    """The rows of one relationship type to send, and the property names they carry."""
-
-    def __init__(self) -> None:
-        self.rows: list[tuple[int, int, Relationship]] = []
-        self.names: set[str] = set()
-
-    def add(self, start: int, end: int, rel: Relationship) -> None:
-        self.rows.append((start, end, rel))
-        if rel.properties:
-            self.names.update(name for name, value in rel.properties.items() if value is not None)
-
-    def blob(self, rel_type: str) -> bytes:
-        names = sorted(self.names)
-        blob = bytearray(_header(rel_type, names))
-        if not names:
-            blob += struct.pack(f"<{2 * len(self.rows)}Q", *(end for start, stop, _ in self.rows for end in (start, stop)))
-            return bytes(blob)
-        for start, end, rel in self.rows:
-            blob += _ENDS.pack(start, end)
-            _values(map(rel.properties.get, names), blob)
+def _relationship_blob(rel_type: str, rows: list[tuple[int, int, Relationship]], with_properties: bool) -> bytes:
+    names = sorted({name for _, _, rel in rows for name, value in rel.properties.items() if value is not None}) if with_properties else []
+    blob = bytearray(_header(rel_type, names))
+    if not names:
+        blob += struct.pack(f"<{2 * len(rows)}Q", *(end for start, stop, _ in rows for end in (start, stop)))
         return bytes(blob)
+    for start, end, rel in rows:
+        blob += _ENDS.pack(start, end)
+        _values(map(rel.properties.get, names), blob)
+    return bytes(blob)
 
 
 def _parts(document: GraphDocument) -> set[tuple[str, str]]:
@@ -177,9 +166,9 @@ class BulkEncoder:
         parts = _parts(document)
         updates = GraphDocument()
         ids, part_ids, node_blobs, nodes = self._new_nodes(document, parts, updates)
-        groups = self._new_relationships(document.relationships, ids, part_ids, updates)
-        relationship_blobs = [group.blob(checked_type(rel_type)) for rel_type, group in groups.items()]
-        return BulkBatch(node_blobs, relationship_blobs, nodes, sum(len(group.rows) for group in groups.values()), updates)
+        groups, with_properties = self._new_relationships(document.relationships, ids, part_ids, updates)
+        relationship_blobs = [_relationship_blob(checked_type(rel_type), rows, rel_type in with_properties) for rel_type, rows in groups.items()]
+        return BulkBatch(node_blobs, relationship_blobs, nodes, sum(len(rows) for rows in groups.values()), updates)
 
     def _new_nodes(
         self, document: GraphDocument, parts: set[tuple[str, str]], updates: GraphDocument
@@ -207,6 +196,7 @@ class BulkEncoder:
                 new.setdefault(self._label_set(node), []).append((node, None))
         part_ids: set[int] = set()
         blobs = []
+        added_hashes, added_values = [], []
         for labels, nodes in new.items():
             for node, hash_ in nodes:
                 node_id = ids[node.label, node.key] = self.next_node_id
@@ -214,8 +204,10 @@ class BulkEncoder:
                 if hash_ is None:
                     part_ids.add(node_id)
                 else:
-                    self._nodes.add(hash_, (node_id, _digest(node.properties, node.extra_labels)))
+                    added_hashes.append(hash_)
+                    added_values += (node_id, _digest(node.properties, node.extra_labels))
             blobs.append(_node_blob(labels, key_of(nodes[0][0].label), [node for node, _ in nodes]))
+        self._nodes.add_many(added_hashes, added_values)
         return ids, part_ids, blobs, sum(len(nodes) for nodes in new.values())
 
     def _label_set(self, node: Node) -> str:
@@ -230,16 +222,11 @@ class BulkEncoder:
 
     def _new_relationships(
         self, rels: Iterable[Relationship], ids: dict[tuple[str, str], int], part_ids: set[int], updates: GraphDocument
-    ) -> dict[str, _RelationshipGroup]:
-        """The relationships to send, by type, with their ends' ids; those seen before only as updates, when they differ."""
-        groups: dict[str, _RelationshipGroup] = {}
-
-        def group(rel_type: str) -> _RelationshipGroup:
-            found = groups.get(rel_type)
-            if found is None:
-                found = groups[rel_type] = _RelationshipGroup()
-            return found
-
+    ) -> tuple[dict[str, list[tuple[int, int, Relationship]]], set[str]]:
+        """The relationships to send, by type, with their ends' ids, and the types some of them carry
+        properties of; those seen before only as updates, when they differ."""
+        groups: defaultdict[str, list[tuple[int, int, Relationship]]] = defaultdict(list)
+        with_properties: set[str] = set()
         remembered: list[tuple[int, int, int, Relationship]] = []
         for rel in rels:
             start = ids.get((rel.start_label, rel.start_key))
@@ -249,18 +236,25 @@ class BulkEncoder:
                 if start is None or end is None:
                     continue  # an end in neither the document nor the graph: an upsert's MATCH finds no pair either
             if rel.start_label in _OWNERS or rel.end_label in _OWNERS or start in part_ids or end in part_ids:
-                group(rel.type).add(start, end, rel)
+                groups[rel.type].append((start, end, rel))
+                if rel.properties:
+                    with_properties.add(rel.type)
             else:
                 remembered.append((hash((rel.type, start, end)), start, end, rel))
+        added_hashes, added_digests = [], []
         for (hash_, start, end, rel), seen in zip(remembered, self._relationships.get_many([r[0] for r in remembered])):
             digest = _digest(rel.properties)
             if seen is None:
-                self._relationships.add(hash_, (digest,))
-                group(rel.type).add(start, end, rel)
+                added_hashes.append(hash_)
+                added_digests.append(digest)
+                groups[rel.type].append((start, end, rel))
+                if rel.properties:
+                    with_properties.add(rel.type)
             elif seen[0] != digest:
                 updates.add_relationship(rel)
                 self._relationships.set(hash_, (digest,))
-        return groups
+        self._relationships.add_many(added_hashes, added_digests)
+        return groups, with_properties
 
     def _stored_id(self, label: str, key: str, known: int | None) -> int | None:
         if known is not None:

@@ -57,6 +57,14 @@ class HashedKeys:
         if len(self._recent) >= max(MERGE_FROM, len(self._hashes) // 4):
             self._merge()
 
+    def add_many(self, hashes: Sequence[int], values: Sequence[int]) -> None:
+        """Add hashes not added before, with their values one row after the other in ``values``."""
+        first_row = len(self._recent_values) // self.width
+        self._recent.update(zip(hashes, range(first_row, first_row + len(hashes))))
+        self._recent_values.extend(values)
+        if len(self._recent) >= max(MERGE_FROM, len(self._hashes) // 4):
+            self._merge()
+
     def set(self, hash_: int, values: tuple[int, ...]) -> None:
         """New values for a hash already added."""
         row = self._recent.get(hash_)
