@@ -24,9 +24,10 @@ from stackgraph.output import render
 def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool) -> None:
     """Load podcast listing files into the store.
 
-    Every episode is checked first: by default nothing is written when any is
-    invalid (the error names the file and line). Loading the same listing
-    again changes nothing.
+    By default nothing is written when any episode is invalid (the error names
+    the file and line). Loading the same listing again changes nothing. The
+    first load into an empty embedded store is written in bulk, into a new
+    graph that replaces the empty one once every episode is in.
 
     \b
     Example:
