@@ -214,23 +214,28 @@ class _Load:
         with store.bulk_writes(), new_graph as build:
             index = CooccurrenceIndex(build.store)
             index.begin()
+
+            def written() -> None:  # what the batches written so far changed in what they found
+                index.written()
+                for document in updates:
+                    build.store.upsert(document)
+                updates.clear()
+
             work = (self.paths, self.catalog, self.batch_episodes, build.encoder())
             for batch in self._prefetched(_bulk_encoded, work, counted.episodes):
                 if batch.invalid and not self.skip_invalid:
                     raise LoadError(check_listings(self.paths).invalid)
                 skipped += batch.invalid
                 index.add(batch.uses)  # reads the stacks this batch extends, so before the batch is written
-                if build.write(batch.encoded):
-                    index.written()
                 if batch.encoded.updates.nodes or batch.encoded.updates.relationships:
                     updates.append(batch.encoded.updates)
+                if build.write(batch.encoded):
+                    written()
                 episodes += batch.episodes
                 if self.progress:
                     self.progress(batch.episodes)
             build.flush()
-            index.written()
-            for document in updates:
-                build.store.upsert(document)
+            written()
             index.commit()
         return LoadReport(len(self.paths), episodes, skipped, before, store.counts(), in_bulk=True)
 
