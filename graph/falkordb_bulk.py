@@ -34,7 +34,7 @@ from graph.errors import BulkUnsuitable
 from graph.hashed_keys import HashedKeys
 from graph.model import GraphDocument, Node, Relationship
 from graph.schema import OWNED_BY, key_of
-from graph.writer import checked_extra_label, checked_label, checked_type
+from graph.writer import checked_extra_label, checked_label, checked_type, part_owners
 
 # The type byte before each value (FalkorDB's bulk_insert.c).
 _NULL, _BOOL, _DOUBLE, _STRING, _LONG, _ARRAY = (bytes([code]) for code in range(6))
@@ -44,7 +44,6 @@ _ENDS = struct.Struct("<QQ")
 _COUNT = struct.Struct("<I")
 
 _OWNERS = {owner for owner, _ in OWNED_BY.values()}
-_PART_TYPES = {rel_type for _, rel_type in OWNED_BY.values()}
 
 
 @dataclass
@@ -143,13 +142,11 @@ def _relationship_blob(rel_type: str, rows: list[tuple[int, int, Relationship]],
 
 
 def _parts(document: GraphDocument) -> set[tuple[str, str]]:
-    """The nodes the document makes parts of an owner (as the writer does), each with exactly one."""
-    owners: dict[tuple[str, str], str] = {}
-    for rel in document.relationships:
-        if rel.type in _PART_TYPES and OWNED_BY.get(rel.end_label) == (rel.start_label, rel.type):
-            part = (rel.end_label, rel.end_key)
-            if owners.setdefault(part, rel.start_key) != rel.start_key:
-                raise BulkUnsuitable(f"{rel.end_label} {rel.end_key!r} belongs to two {rel.start_label} nodes")
+    """The nodes the document makes parts of an owner, as the writer does; each must have one owner."""
+    owners = part_owners(document)
+    for (label, key), owner in owners.items():
+        if owner is None:
+            raise BulkUnsuitable(f"{label} {key!r} belongs to several owners")
     return set(owners)
 
 

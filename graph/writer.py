@@ -152,13 +152,19 @@ class _Split:
     relationships: list[Relationship]
 
 
-def _split(document: GraphDocument) -> _Split:
-    owners: dict[tuple[str, str], str | None] = {}  # None: the part has several owners, so it is written as a node
+def part_owners(document: GraphDocument) -> dict[tuple[str, str], str | None]:
+    """Each node the document makes a part of an owner (OWNED_BY), with its owner's key; None for a
+    part with several owners (written as a node)."""
+    owners: dict[tuple[str, str], str | None] = {}
     for rel in document.relationships:
         if rel.end_label in OWNED_BY and OWNED_BY[rel.end_label] == (rel.start_label, rel.type):
             identity = (rel.end_label, rel.end_key)
             owners[identity] = None if identity in owners else rel.start_key
-    owners = {identity: owner for identity, owner in owners.items() if owner is not None}
+    return owners
+
+
+def _split(document: GraphDocument) -> _Split:
+    owners = {identity: owner for identity, owner in part_owners(document).items() if owner is not None}
     split = _Split({}, [], [], [])
     for node in document.nodes:
         owner = owners.get((node.label, node.key)) if node.label in OWNED_BY else None
