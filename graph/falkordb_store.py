@@ -460,6 +460,9 @@ class _BulkBuiltGraph(NewGraph):
 
     def check_numbering(self) -> None:
         """The server numbered the nodes as the encoder did only if nothing else created one meanwhile."""
-        if self._expected_nodes is not None and self.store._node_count() != self._expected_nodes:
-            raise StoreError(f"the new graph of {self.store.describe()} has {self.store._node_count()} nodes, "
+        if self._expected_nodes is None:
+            return
+        nodes = self.store._node_count()
+        if nodes != self._expected_nodes:
+            raise StoreError(f"the new graph of {self.store.describe()} has {nodes} nodes, "
                              f"not the {self._expected_nodes} written in bulk: something else wrote to it")
