@@ -33,7 +33,7 @@ from graph.model import GraphDocument
 from graph.store import BatchEncoder, EncodedBatch, GraphStore, NewGraph
 from graph.writer import UpsertStatement, upsert_statements
 from loaders.catalog import Catalog
-from loaders.extract import episode_document, podcast_document
+from loaders.extract import episode_document, episode_id, podcast_document
 from loaders.listing import ListingEpisode, ListingError, PodcastHeader, count_episodes, read_listing
 from loaders.prefetch import in_process, in_thread
 
@@ -96,7 +96,11 @@ def check_listings(paths: Iterable[str | os.PathLike[str]]) -> CheckedListing:
 
 def _documents(paths: list[Path], catalog: Catalog, batch_episodes: int) -> Iterator[tuple[GraphDocument, int, list[ListingError]]]:
     """Second pass: one merged GraphDocument per batch of episodes, with the batch's episode count
-    and the invalid episodes met since the batch before."""
+    and the invalid episodes met since the batch before.
+
+    An episode listed again starts a new batch: merged into the one holding its first listing, it
+    would keep the topics of both, where written later it replaces them, whatever the batch size.
+    """
     batch, count, invalid = GraphDocument(), 0, []
     for path in paths:
         podcast: PodcastHeader | None = None
@@ -105,6 +109,9 @@ def _documents(paths: list[Path], catalog: Catalog, batch_episodes: int) -> Iter
                 podcast = item
                 podcast_document(podcast, into=batch)
             elif isinstance(item, ListingEpisode):
+                if batch.node("Episode", episode_id(item)) is not None:
+                    yield batch, count, invalid
+                    batch, count, invalid = GraphDocument(), 0, []
                 episode_document(item, catalog, podcast, into=batch)
                 count += 1
                 if count == batch_episodes:

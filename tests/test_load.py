@@ -76,9 +76,9 @@ def test_interrupted_load_rerun_gives_the_same_graph(store, tmp_path):
     _check_counts(store.counts())
 
 
-def test_reloading_an_episode_replaces_its_topics(store, tmp_path):
-    """Topics are parts of their episode: a changed listing replaces them, none is left behind."""
-    load_listings([LISTING], store)
+def edited_listing(tmp_path):
+    """The listing with one of Smart Music's 50 topics removed (it named Rails, Phoenix and .NET Core)
+    and another one edited to name PostgreSQL."""
     text = LISTING.read_text(encoding="utf-8")
     edited = text.replace("3:27 – What Rails, Phoenix and .NET Core are being used for\n", "").replace(
         "2:41 – Roughly half a million users are on the platform (~1.5k requests a minute at times)",
@@ -87,9 +87,11 @@ def test_reloading_an_episode_replaces_its_topics(store, tmp_path):
     assert edited.count("\n") == text.count("\n") - 1
     path = tmp_path / "edited.txt"
     path.write_text(edited, encoding="utf-8")
-    load_listings([path], store)
+    return path
+
+
+def _check_edited_topics(store):
     counts = store.counts()
-    # Smart Music had 50 topics; the removed one named Rails, Phoenix and .NET Core, the edited one names PostgreSQL.
     assert counts["nodes"]["Topic"] == 561
     assert counts["relationships"]["HAS_TOPIC"] == 561
     assert counts["relationships"]["MENTIONS"] == 462 - 3 + 1
@@ -98,6 +100,22 @@ def test_reloading_an_episode_replaces_its_topics(store, tmp_path):
         "OPTIONAL MATCH (t)-[:MENTIONS]->(x:Technology) RETURN t.offset_s AS at, t.text AS text, collect(x.id) AS named"
     )
     assert rows == [{"at": 161, "text": "Roughly half a million users, all of them in PostgreSQL", "named": ["postgres"]}]
+
+
+def test_reloading_an_episode_replaces_its_topics(store, tmp_path):
+    """Topics are parts of their episode: a changed listing replaces them, none is left behind."""
+    load_listings([LISTING], store)
+    load_listings([edited_listing(tmp_path)], store)
+    _check_edited_topics(store)
+
+
+@pytest.mark.parametrize("batch_episodes", [1, 200])
+def test_an_episode_listed_again_in_one_load_keeps_the_later_topics(store, tmp_path, batch_episodes):
+    """Whether the two listings of an episode fall in one batch or in two, the later one's topics replace the earlier's."""
+    report = load_listings([LISTING, edited_listing(tmp_path)], store, batch_episodes=batch_episodes)
+    assert report.episodes == 20
+    assert store.counts()["nodes"]["Episode"] == 10
+    _check_edited_topics(store)
 
 
 # The bundled listing has 1,140 lines (the last without a newline); the bad episode starts at 1141.
