@@ -6,12 +6,14 @@ the server time of the same graph sent as ``UNWIND … MERGE`` statements. It cr
 so the encoder does what MERGE did, batch after batch, and gives the same graph:
 
 * nodes are numbered as the server will number them (from ``first_node_id``, in the order they
-  are sent, in a graph where nothing is deleted meanwhile) and remembered by the hash of their key;
-  a node seen again is not sent again, and when its properties or labels differ from the last time
-  it was seen, it goes into the batch's ``updates``, a document to upsert once the bulk is written;
-* relationships are remembered by the hash of (type, start id, end id) and handled alike — except
-  those touching an episode or its topics (``graph.schema.OWNED_BY``): an owner is loaded once
-  (:class:`~graph.errors.BulkUnsuitable` otherwise), so they cannot recur, and need no memory.
+  are sent, in a graph where nothing is deleted meanwhile) and remembered by the 64-bit hash of
+  their key, with a CRC-32 of it that tells two keys hashing alike apart (then the load is
+  :class:`~graph.errors.BulkUnsuitable`); a node seen again is not sent again, and when its
+  properties or labels differ from the last time it was seen, it goes into the batch's
+  ``updates``, a document to upsert once the bulk is written;
+* relationships are remembered by their type and ends' ids, packed into one integer, and handled
+  alike — except those touching an episode or its topics (``graph.schema.OWNED_BY``): an owner is
+  loaded once (BulkUnsuitable otherwise), so they cannot recur, and need no memory.
 
 >>> from graph.model import GraphDocument, Node, Relationship
 >>> doc = GraphDocument()
@@ -26,14 +28,15 @@ so the encoder does what MERGE did, batch after batch, and gives the same graph:
 from __future__ import annotations
 
 import struct
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from graph.errors import BulkUnsuitable
-from graph.hashed_keys import HashedKeys
+from graph.int_keys import IntKeys
 from graph.model import GraphDocument, Node, Relationship
-from graph.schema import OWNED_BY, key_of
+from graph.schema import OWNED_BY, RELATIONSHIP_TYPES, key_of
 from graph.writer import checked_extra_label, checked_label, checked_type, part_owners
 
 # The type byte before each value (FalkorDB's bulk_insert.c).
@@ -44,6 +47,11 @@ _ENDS = struct.Struct("<QQ")
 _COUNT = struct.Struct("<I")
 
 _OWNERS = {owner for owner, _ in OWNED_BY.values()}
+
+# A relationship's key: its type's number, then its ends' ids in ID_BITS bits each, in an int64.
+ID_BITS = 28
+_TYPE_NUMBERS = {rel_type: number << (2 * ID_BITS) for number, rel_type in enumerate(RELATIONSHIP_TYPES)}
+assert len(RELATIONSHIP_TYPES) < 1 << (63 - 2 * ID_BITS)
 
 
 @dataclass
@@ -122,6 +130,15 @@ def _digest(properties: dict[str, Any], labels: tuple[str, ...] = ()) -> int:
         return hash(repr((properties, labels)))
 
 
+def _node_hash(label: str, key: str) -> int:
+    return hash((label, key))
+
+
+def _node_check(label: str, key: str) -> int:
+    """A second hash of a node's key, independent of the first, compared when the first finds a node."""
+    return zlib.crc32(key.encode("utf-8", "surrogatepass"), zlib.crc32(label.encode()))
+
+
 def _node_blob(labels: str, key: str, nodes: list[Node]) -> bytes:
     names = sorted({name for node in nodes for name, value in node.properties.items() if value is not None} - {key})
     blob = bytearray(_header(labels, [key, *names]))
@@ -155,11 +172,13 @@ class BulkEncoder:
 
     def __init__(self, first_node_id: int):
         self.next_node_id = first_node_id
-        self._nodes = HashedKeys(width=2)  # hash of (label, key) -> (node id, digest when last seen)
-        self._relationships = HashedKeys(width=1)  # hash of (type, start id, end id) -> digest when last seen
+        self._nodes = IntKeys(width=3)  # hash of (label, key) -> (node id, digest when last seen, check)
+        self._relationships = IntKeys(width=1)  # (type, start id, end id) packed -> digest when last seen
         self._label_sets: dict[tuple[str, tuple[str, ...]], str] = {}
 
     def encode(self, document: GraphDocument) -> BulkBatch:
+        if self.next_node_id + len(document.nodes) > 1 << ID_BITS:
+            raise BulkUnsuitable(f"a graph of more than {1 << ID_BITS} nodes")
         parts = _parts(document)
         updates = GraphDocument()
         ids, part_ids, node_blobs, nodes = self._new_nodes(document, parts, updates)
@@ -173,21 +192,23 @@ class BulkEncoder:
         """Every document node's id, the parts' ids, and the new nodes' blobs (one per label set) and count:
         new nodes are numbered in the order they are sent."""
         kept = [node for node in document.nodes if (node.label, node.key) not in parts]
-        hashes = [hash((node.label, node.key)) for node in kept]
+        hashes = [_node_hash(node.label, node.key) for node in kept]
         ids: dict[tuple[str, str], int] = {}
         new: dict[str, list[tuple[Node, int | None]]] = {}  # label set -> (node, its hash; None for a part)
         for node, hash_, seen in zip(kept, hashes, self._nodes.get_many(hashes)):
             if seen is None:
                 new.setdefault(self._label_set(node), []).append((node, hash_))
                 continue
+            node_id, last_digest, check = seen
+            if check != _node_check(node.label, node.key):
+                raise BulkUnsuitable(f"{node.label} {node.key!r} hashes like another key")
             if node.label in _OWNERS:
                 raise BulkUnsuitable(f"{node.label} {node.key!r} is loaded twice")
-            node_id, last_digest = seen
             ids[node.label, node.key] = node_id
             digest = _digest(node.properties, node.extra_labels)
             if digest != last_digest:
                 updates.add_node(node)
-                self._nodes.set(hash_, (node_id, digest))
+                self._nodes.set(hash_, (node_id, digest, check))
         for node in document.nodes:
             if (node.label, node.key) in parts:
                 new.setdefault(self._label_set(node), []).append((node, None))
@@ -202,7 +223,7 @@ class BulkEncoder:
                     part_ids.add(node_id)
                 else:
                     added_hashes.append(hash_)
-                    added_values += (node_id, _digest(node.properties, node.extra_labels))
+                    added_values += (node_id, _digest(node.properties, node.extra_labels), _node_check(node.label, node.key))
             blobs.append(_node_blob(labels, key_of(nodes[0][0].label), [node for node, _ in nodes]))
         self._nodes.add_many(added_hashes, added_values)
         return ids, part_ids, blobs, sum(len(nodes) for nodes in new.values())
@@ -237,24 +258,31 @@ class BulkEncoder:
                 if rel.properties:
                     with_properties.add(rel.type)
             else:
-                remembered.append((hash((rel.type, start, end)), start, end, rel))
-        added_hashes, added_digests = [], []
-        for (hash_, start, end, rel), seen in zip(remembered, self._relationships.get_many([r[0] for r in remembered])):
+                number = _TYPE_NUMBERS.get(rel.type)
+                if number is None:
+                    checked_type(rel.type)  # raises, naming the type
+                remembered.append((number | start << ID_BITS | end, start, end, rel))
+        added_keys, added_digests = [], []
+        for (key, start, end, rel), seen in zip(remembered, self._relationships.get_many([r[0] for r in remembered])):
             digest = _digest(rel.properties)
             if seen is None:
-                added_hashes.append(hash_)
+                added_keys.append(key)
                 added_digests.append(digest)
                 groups[rel.type].append((start, end, rel))
                 if rel.properties:
                     with_properties.add(rel.type)
             elif seen[0] != digest:
                 updates.add_relationship(rel)
-                self._relationships.set(hash_, (digest,))
-        self._relationships.add_many(added_hashes, added_digests)
+                self._relationships.set(key, (digest,))
+        self._relationships.add_many(added_keys, added_digests)
         return groups, with_properties
 
     def _stored_id(self, label: str, key: str, known: int | None) -> int | None:
         if known is not None:
             return known
-        [seen] = self._nodes.get_many([hash((label, key))])
-        return None if seen is None else seen[0]
+        [seen] = self._nodes.get_many([_node_hash(label, key)])
+        if seen is None:
+            return None
+        if seen[2] != _node_check(label, key):
+            raise BulkUnsuitable(f"{label} {key!r} hashes like another key")
+        return seen[0]

@@ -7,6 +7,7 @@ import pytest
 
 from conftest import LISTING
 from graph import open_store
+from graph import falkordb_bulk
 from graph.cooccurrence import read_state
 from graph.falkordb_store import GRAPH_NAME, _BulkBuiltGraph
 from graph.model import GraphDocument, Node, Relationship
@@ -90,6 +91,24 @@ def test_an_episode_listed_twice_is_upserted_instead(empty):
     assert empty.counts()["nodes"]["Episode"] == 10
     assert empty.counts()["relationships"]["HAS_TOPIC"] == 562
     assert graphs(empty) == [GRAPH_NAME]
+
+
+def test_two_keys_hashing_alike_are_told_apart_and_upserted_instead(empty, monkeypatch):
+    # Every company given the same hash: each one after the first is found by it, and told apart by its check.
+    monkeypatch.setattr(falkordb_bulk, "_node_hash", lambda label, key: hash(label if label == "Company" else (label, key)))
+    report = load_listings([LISTING], empty, batch_episodes=3)
+    assert not report.in_bulk
+    counts = empty.counts()
+    assert {label: counts["nodes"][label] for label in EXPECTED_NODES} == EXPECTED_NODES
+    assert {t: counts["relationships"][t] for t in EXPECTED_RELATIONSHIPS} == EXPECTED_RELATIONSHIPS
+    assert graphs(empty) == [GRAPH_NAME]
+
+
+def test_a_graph_beyond_the_ids_a_relationship_key_holds_is_upserted_instead(empty, monkeypatch):
+    monkeypatch.setattr(falkordb_bulk, "ID_BITS", 8)  # 256 nodes: the first batch fits, a later one does not
+    report = load_listings([LISTING], empty, batch_episodes=1)
+    assert not report.in_bulk
+    assert empty.counts()["nodes"]["Topic"] == EXPECTED_NODES["Topic"]
 
 
 def test_an_invalid_episode_leaves_the_store_empty(empty, tmp_path):

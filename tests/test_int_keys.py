@@ -1,19 +1,19 @@
-"""The compact key map a bulk load numbers its nodes with, across the merges of its recent additions."""
+"""The compact key map a bulk load numbers its nodes with, and the values the bulk format refuses."""
 
 from __future__ import annotations
 
 import pytest
 
-from graph import hashed_keys
+from graph import int_keys
 from graph.errors import BulkUnsuitable
 from graph.falkordb_bulk import BulkEncoder
-from graph.hashed_keys import HashedKeys
+from graph.int_keys import IntKeys
 from graph.model import GraphDocument, Node
 
 
 def test_values_survive_merges_and_can_be_set_again(monkeypatch):
-    monkeypatch.setattr(hashed_keys, "MERGE_FROM", 4)
-    keys = HashedKeys(width=2)
+    monkeypatch.setattr(int_keys, "MERGE_FROM", 4)
+    keys = IntKeys(width=2)
     for n in range(10):  # merged at 4 and 8: 8 in the sorted arrays, 2 recent
         keys.add(hash(f"key {n}"), (n, -n))
     assert len(keys) == 10
