@@ -316,8 +316,10 @@ def table(report: dict) -> str:
             similar = pp("similar_module", True) + (f" (1st {first[0]:.0f}, 2nd {first[1]:.0f})" if first else "")
             plain = " / ".join(f"{q[k]['p50_ms']:.0f}" for k in ("cooccurring_cypher", "similar_cypher"))
             load = f"{data['load']['episodes_per_s']:.0f}"
-            if data["load"].get("in_bulk"):
-                load += " bulk" + (f", {data['upsert_load']['episodes_per_s']:.0f} upserts" if "upsert_load" in data else "")
+            bulk_episodes = data["load"].get("bulk_episodes", 0)
+            if bulk_episodes:
+                load += (" bulk" if bulk_episodes == data["load"]["episodes"] else f" ({bulk_episodes:,} in bulk)") + (
+                    f", {data['upsert_load']['episodes_per_s']:.0f} upserts" if "upsert_load" in data else "")
             lines.append(
                 f"| {int(size):,} | {backend} | {entry['file_mb']:.1f} | {entry['parse']['mb_per_s']:.1f} "
                 f"| {load} | {data['load']['peak_rss_mb']:.0f} / {data['load'].get('producer_peak_rss_mb', 0):.0f} "

@@ -99,7 +99,7 @@ def load(backend: str, store_dir: str, path: str, batch: int, bulk: bool = True)
         "episodes": report.episodes,
         "seconds": seconds,
         "episodes_per_s": report.episodes / seconds,
-        "in_bulk": report.in_bulk,
+        "bulk_episodes": report.bulk_episodes,
         "counts": counts,
         "producer_peak_rss_mb": producer.peak_mb,  # 0 when the load ran in one process
     }

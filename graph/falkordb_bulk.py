@@ -15,6 +15,9 @@ so the encoder does what MERGE did, batch after batch, and gives the same graph:
   alike — except those touching an episode or its topics (``graph.schema.OWNED_BY``): an owner is
   loaded once (BulkUnsuitable otherwise), so they cannot recur, and need no memory.
 
+What it remembers grows with the graph, ~30 bytes a node and ~20 a relationship: at MAX_KEYS
+(100k–150k episodes) the encoder is ``full``, and the load upserts the rest.
+
 >>> from graph.model import GraphDocument, Node, Relationship
 >>> doc = GraphDocument()
 >>> _ = doc.add_node(Node("Company", "acme", {"name": "Acme"}))
@@ -52,6 +55,8 @@ _OWNERS = {owner for owner, _ in OWNED_BY.values()}
 ID_BITS = 28
 _TYPE_NUMBERS = {rel_type: number << (2 * ID_BITS) for number, rel_type in enumerate(RELATIONSHIP_TYPES)}
 assert len(RELATIONSHIP_TYPES) < 1 << (63 - 2 * ID_BITS)
+
+MAX_KEYS = 1 << 22  # nodes and relationships remembered: ~100 MB
 
 
 @dataclass
@@ -175,6 +180,10 @@ class BulkEncoder:
         self._nodes = IntKeys(width=3)  # hash of (label, key) -> (node id, digest when last seen, check)
         self._relationships = IntKeys(width=1)  # (type, start id, end id) packed -> digest when last seen
         self._label_sets: dict[tuple[str, tuple[str, ...]], str] = {}
+
+    @property
+    def full(self) -> bool:
+        return len(self._nodes) + len(self._relationships) >= MAX_KEYS
 
     def encode(self, document: GraphDocument) -> BulkBatch:
         if self.next_node_id + len(document.nodes) > 1 << ID_BITS:

@@ -299,7 +299,6 @@ class FalkorDBStore(GraphStore):
             build.store.ensure_schema()  # also creates the graph, which bulk writes then add to
             yield build
             build.flush()
-            build.check_numbering()
             self._execute("RENAME", NEW_GRAPH_NAME, self._graph_name)
         except BaseException:
             with suppress(StoreError):
@@ -434,7 +433,7 @@ class _BulkBuiltGraph(NewGraph):
 
     def __init__(self, store: _SiblingGraph) -> None:
         self.store = store
-        self._expected_nodes: int | None = None
+        self._expected_nodes = 0  # set by encoder()
         self._held: list[BulkBatch] = []
         self._held_bytes = 0
 
@@ -457,11 +456,11 @@ class _BulkBuiltGraph(NewGraph):
         self.store._execute("GRAPH.BULK", self.store._graph_name, *bulk_arguments(self._held))
         self._expected_nodes += sum(batch.nodes for batch in self._held)
         self._held, self._held_bytes = [], 0
+        self._check_numbering()
 
-    def check_numbering(self) -> None:
-        """The server numbered the nodes as the encoder did only if nothing else created one meanwhile."""
-        if self._expected_nodes is None:
-            return
+    def _check_numbering(self) -> None:
+        """The server numbered the nodes as the encoder did only if nothing else created one meanwhile
+        (upserts may, once every bulk command is sent)."""
         nodes = self.store._node_count()
         if nodes != self._expected_nodes:
             raise StoreError(f"the new graph of {self.store.describe()} has {nodes} nodes, "

@@ -33,6 +33,11 @@ class EncodedBatch(Protocol):
 class BatchEncoder(Protocol):
     def encode(self, document: GraphDocument) -> EncodedBatch: ...
 
+    @property
+    def full(self) -> bool:
+        """It remembers as much as it may (its memory grows with the graph): the rest of the load is
+        written into the new graph by upserts."""
+
 
 class NewGraph(abc.ABC):
     """A graph being built from nothing beside a store's own, in the backend's bulk format

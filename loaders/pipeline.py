@@ -10,7 +10,9 @@ it), so a load run twice, or re-run after an interruption, leaves the same graph
 Into an empty store whose backend can build a graph in bulk (FalkorDB), one pass does it all: a
 new graph is built beside the store's, in bulk, and replaces it only once every episode is in, so
 an invalid episode, an error or an interruption leaves the store as it was. A load the bulk format
-cannot carry (an episode listed twice) is written by upserts instead.
+cannot carry (an episode listed twice) is written by upserts instead. The bulk encoder remembers
+what it wrote; once that is as much as it may hold (``BatchEncoder.full``), the rest of the load
+is upserted into the new graph, so memory stops growing with the listing.
 
 >>> from graph import open_store                                # doctest: +SKIP
 >>> with open_store("falkordb", path="/tmp/sg") as store:       # doctest: +SKIP
@@ -65,7 +67,11 @@ class LoadReport:
     skipped: list[ListingError]
     before: dict[str, dict[str, int]]
     after: dict[str, dict[str, int]]
-    in_bulk: bool = False  # written as a new graph in the backend's bulk format
+    bulk_episodes: int = 0  # episodes written into a new graph in the backend's bulk format
+
+    @property
+    def in_bulk(self) -> bool:
+        return self.bulk_episodes > 0
 
     def added(self) -> dict[str, dict[str, int]]:
         """What the load added, per label and relationship type (zero counts left out)."""
@@ -143,19 +149,29 @@ def _encoded(
 
 @dataclass
 class BulkBatch:
-    """A batch for a new graph: encoded in the backend's bulk format, its USES, episodes and invalid episodes."""
+    """A batch for a new graph: encoded in the backend's bulk format, or as upsert statements once the
+    encoder is full; its USES, episodes and invalid episodes."""
 
-    encoded: EncodedBatch
+    encoded: EncodedBatch | None
+    statements: list[Any] | None
     uses: list[tuple[str, str]]
     episodes: int
     invalid: list[ListingError]
 
 
-def _bulk_encoded(paths: list[Path], catalog: Catalog, batch_episodes: int, encoder: Callable[[], BatchEncoder]) -> Iterator[BulkBatch]:
+def _bulk_encoded(
+    paths: list[Path], catalog: Catalog, batch_episodes: int, encoder: Callable[[], BatchEncoder],
+    encode_statements: Callable[[Iterable[UpsertStatement]], list[Any]],
+) -> Iterator[BulkBatch]:
     """The one pass of a load into a new graph, to the last step that needs no store."""
-    encode = encoder().encode
+    bulk: BatchEncoder | None = encoder()
     for document, episodes, invalid in _documents(paths, catalog, batch_episodes):
-        yield BulkBatch(encode(document), uses_in(document), episodes, invalid)
+        if bulk is not None and bulk.full:
+            bulk = None  # and what it remembered with it: memory stays flat from here on
+        if bulk is None:
+            yield BulkBatch(None, encode_statements(upsert_statements(document)), uses_in(document), episodes, invalid)
+        else:
+            yield BulkBatch(bulk.encode(document), None, uses_in(document), episodes, invalid)
 
 
 # Below this the thread does as well: the batches are few, and a process is one more thing to fork.
@@ -217,7 +233,7 @@ class _Load:
         if self.on_checked:
             self.on_checked(counted)
         before = store.counts()
-        episodes, skipped, updates = 0, [], []
+        episodes, bulk_episodes, skipped, updates = 0, 0, [], []
         with store.bulk_writes(), new_graph as build:
             index = CooccurrenceIndex(build.store)
             index.begin()
@@ -228,23 +244,30 @@ class _Load:
                     build.store.upsert(document)
                 updates.clear()
 
-            work = (self.paths, self.catalog, self.batch_episodes, build.encoder())
+            work = (self.paths, self.catalog, self.batch_episodes, build.encoder(), build.store.encode_statements)
             for batch in self._prefetched(_bulk_encoded, work, counted.episodes):
                 if batch.invalid and not self.skip_invalid:
                     raise LoadError(check_listings(self.paths).invalid)
                 skipped += batch.invalid
                 index.add(batch.uses)  # reads the stacks this batch extends, so before the batch is written
-                if batch.encoded.updates.nodes or batch.encoded.updates.relationships:
-                    updates.append(batch.encoded.updates)
-                if build.write(batch.encoded):
+                if batch.encoded is None:  # the encoder is full: no more bulk writes
+                    build.flush()
                     written()
+                    build.store.run_encoded(batch.statements)
+                    index.written()
+                else:
+                    if batch.encoded.updates.nodes or batch.encoded.updates.relationships:
+                        updates.append(batch.encoded.updates)
+                    if build.write(batch.encoded):
+                        written()
+                    bulk_episodes += batch.episodes
                 episodes += batch.episodes
                 if self.progress:
                     self.progress(batch.episodes)
             build.flush()
             written()
             index.commit()
-        return LoadReport(len(self.paths), episodes, skipped, before, store.counts(), in_bulk=True)
+        return LoadReport(len(self.paths), episodes, skipped, before, store.counts(), bulk_episodes)
 
     def upserted(self, store: GraphStore) -> LoadReport:
         """Two passes: check every episode, then upsert them in batches."""

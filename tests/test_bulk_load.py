@@ -9,6 +9,7 @@ from conftest import LISTING
 from graph import open_store
 from graph import falkordb_bulk
 from graph.cooccurrence import read_state
+from graph.errors import StoreError
 from graph.falkordb_store import GRAPH_NAME, _BulkBuiltGraph
 from graph.model import GraphDocument, Node, Relationship
 from loaders.pipeline import LoadError, load_listings
@@ -65,16 +66,44 @@ def test_a_first_load_is_written_in_bulk(empty):
     assert "Index Scan" in plan
 
 
-@pytest.mark.parametrize("flush_bytes", [1 << 30, 150_000])  # one command; two or three batches to one
-def test_bulk_and_upserts_give_the_same_graph(empty, other_store, tmp_path, monkeypatch, flush_bytes):
+@pytest.mark.parametrize("flush_bytes, max_keys", [
+    (1 << 30, falkordb_bulk.MAX_KEYS),  # one command
+    (150_000, falkordb_bulk.MAX_KEYS),  # two or three batches to a command
+    (150_000, 600),  # full after the first copy's batches: the others upserted into the new graph
+])
+def test_bulk_and_upserts_give_the_same_graph(empty, other_store, tmp_path, monkeypatch, flush_bytes, max_keys):
     # Three copies in batches of four episodes: companies, technologies, people and stacks come back
     # batch after batch, with the later episode on each USES relationship. Sent all at once, or a few
     # batches to a command, the co-occurrence counts reading stacks from the graph and those held back.
     monkeypatch.setattr(_BulkBuiltGraph, "FLUSH_BYTES", flush_bytes)
+    monkeypatch.setattr(falkordb_bulk, "MAX_KEYS", max_keys)
     listing = shifted_copies(tmp_path, [2100, 2200, 2300])
-    assert load_listings([listing], empty, batch_episodes=4).in_bulk
+    report = load_listings([listing], empty, batch_episodes=4)
+    if max_keys == falkordb_bulk.MAX_KEYS:
+        assert report.bulk_episodes == 30
+    else:
+        assert 0 < report.bulk_episodes < 30 and report.bulk_episodes % 4 == 0  # some batches, then upserts
     assert not load_listings([listing], other_store, batch_episodes=4, bulk=False).in_bulk
     assert everything(empty) == everything(other_store)
+
+
+def test_a_node_created_beside_the_bulk_writes_is_found_out(empty):
+    def company(key: str) -> GraphDocument:
+        document = GraphDocument()
+        document.add_node(Node("Company", key, {"name": key}))
+        return document
+
+    with pytest.raises(StoreError, match="has 2 nodes, not the 3 written in bulk: something else wrote to it"):
+        with empty.new_graph() as build:
+            encoder = build.encoder()()
+            build.write(encoder.encode(company("acme")))
+            build.flush()
+            build.store.run("MATCH (n) DETACH DELETE n", write=True)  # the numbering the encoder goes on with is wrong now
+            build.write(encoder.encode(company("globex")))
+            build.write(encoder.encode(company("initech")))
+            build.flush()
+    assert graphs(empty) == [GRAPH_NAME]
+    assert empty.run("MATCH (n) RETURN count(n) AS n") == [{"n": 0}]
 
 
 def test_a_relationship_seen_again_keeps_the_later_episode(empty, tmp_path):

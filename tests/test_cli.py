@@ -47,7 +47,7 @@ def loaded(tmp_path_factory):
     store = tmp_path_factory.mktemp("cli") / "store"
     result = stackgraph("load", "--quiet", str(LISTING), store=store, check=True)
     assert result.stdout == ""
-    assert "Loaded 10 episode(s) from 1 file(s)" in result.stderr and " in bulk: " in result.stderr
+    assert "Loaded 10 episode(s) from 1 file(s)" in result.stderr and ", 10 in bulk: " in result.stderr
     return store
 
 

@@ -30,7 +30,8 @@ def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool, no_b
     the file and line). Loading the same listing again changes nothing. The
     first load into an empty embedded store is written in bulk, into a new
     graph that replaces the empty one once every episode is in (--no-bulk:
-    merged like any other load).
+    merged like any other load). Past about 100k episodes the rest is merged
+    into the new graph, and memory stops growing.
 
     \b
     Example:
@@ -65,7 +66,7 @@ def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool, no_b
     summary = ", ".join(f"{n:+d} {name}" for name, n in {**added["nodes"], **added["relationships"]}.items())
     click.echo(
         f"Loaded {report.episodes} episode(s) from {report.files} file(s) into {app.store.describe()}"
-        + (" in bulk" if report.in_bulk else "")
+        + (f", {report.bulk_episodes} in bulk" if report.in_bulk else "")
         + (f", skipped {len(report.skipped)} invalid" if report.skipped else "")
         + f": {summary or 'nothing new'}",
         err=True,
