@@ -63,6 +63,8 @@ LOCK_FILE = "stackgraph.lock"
 SOCKET_FILE = "falkordb.sock"
 PID_FILE = "falkordb.pid"
 LOG_FILE = "falkordb.log"
+# Each start logs a few kilobytes: at start, a log this large becomes LOG_FILE + ".1", the one before dropped.
+LOG_ROTATE_BYTES = 1 << 20
 SNAPSHOT_FILE = "graph.rdb"
 # Background snapshots: after 900 s with 1 change, 300 s with 100, 60 s with 10,000.
 SAVE_POLICY = "900 1 300 100 60 10000"
@@ -190,6 +192,7 @@ class EmbeddedFalkorDB:
             self._acquire_lock()
             self._mark()
             self._stop_stale_server()
+            self._rotate_log()
             self._launch()
         except BaseException:
             self._release_lock()
@@ -380,6 +383,13 @@ class EmbeddedFalkorDB:
             self._process.wait()
             self._process = None
             raise
+
+    def _rotate_log(self) -> None:
+        if self._log_size() >= LOG_ROTATE_BYTES:
+            try:
+                self.log_path.replace(self.log_path.with_name(LOG_FILE + ".1"))
+            except OSError as error:
+                raise StoreError(f"cannot rotate the server log {self.log_path}: {_cause(error)}") from None
 
     def _log_size(self) -> int:
         try:

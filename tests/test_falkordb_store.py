@@ -122,6 +122,22 @@ def test_data_survives_close_and_reopen(tmp_path):
         ]
 
 
+def test_a_large_server_log_is_rotated_at_start(tmp_path):
+    with FalkorDBStore(tmp_path / "store"):
+        pass
+    log = tmp_path / "store" / "falkordb.log"
+    small = log.read_bytes()
+    assert b"Ready to accept connections" in small
+    with FalkorDBStore(tmp_path / "store"):  # under 1 MB: appended to
+        pass
+    assert log.read_bytes().startswith(small) and len(log.read_bytes()) > len(small)
+    log.write_bytes(b"old line\n" * 120_000)  # 1.08 MB
+    with FalkorDBStore(tmp_path / "store"):
+        pass
+    assert (tmp_path / "store" / "falkordb.log.1").read_bytes() == b"old line\n" * 120_000
+    assert b"old line" not in log.read_bytes() and b"Ready to accept connections" in log.read_bytes()
+
+
 def test_kill_9_of_the_owner_takes_its_server_down_and_keeps_the_data(tmp_path):
     store_dir = tmp_path / "store"
     owner = python(
