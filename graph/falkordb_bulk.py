@@ -15,7 +15,7 @@ so the encoder does what MERGE did, batch after batch, and gives the same graph:
   alike — except those touching an episode or its topics (``graph.schema.OWNED_BY``): an owner is
   loaded once (BulkUnsuitable otherwise), so they cannot recur, and need no memory.
 
-What it remembers grows with the graph, ~30 bytes a node and ~20 a relationship: at MAX_KEYS
+What it remembers grows with the graph, ~24 bytes a node and ~16 a relationship: at MAX_KEYS
 (100k–150k episodes) the encoder is ``full``, and the load upserts the rest.
 
 >>> from graph.model import GraphDocument, Node, Relationship
@@ -177,7 +177,8 @@ class BulkEncoder:
 
     def __init__(self, first_node_id: int):
         self.next_node_id = first_node_id
-        self._nodes = IntKeys(width=3)  # hash of (label, key) -> (node id, digest when last seen, check)
+        # hash of (label, key) -> (node id << 32 | its check, digest when last seen); ids fit in ID_BITS
+        self._nodes = IntKeys(width=2)
         self._relationships = IntKeys(width=1)  # (type, start id, end id) packed -> digest when last seen
         self._label_sets: dict[tuple[str, tuple[str, ...]], str] = {}
 
@@ -208,16 +209,15 @@ class BulkEncoder:
             if seen is None:
                 new.setdefault(self._label_set(node), []).append((node, hash_))
                 continue
-            node_id, last_digest, check = seen
-            if check != _node_check(node.label, node.key):
-                raise BulkUnsuitable(f"{node.label} {node.key!r} hashes like another key")
+            id_and_check, last_digest = seen
+            node_id = self._checked_id(node.label, node.key, id_and_check)
             if node.label in _OWNERS:
                 raise BulkUnsuitable(f"{node.label} {node.key!r} is loaded twice")
             ids[node.label, node.key] = node_id
             digest = _digest(node.properties, node.extra_labels)
             if digest != last_digest:
                 updates.add_node(node)
-                self._nodes.set(hash_, (node_id, digest, check))
+                self._nodes.set(hash_, (id_and_check, digest))
         for node in document.nodes:
             if (node.label, node.key) in parts:
                 new.setdefault(self._label_set(node), []).append((node, None))
@@ -232,7 +232,7 @@ class BulkEncoder:
                     part_ids.add(node_id)
                 else:
                     added_hashes.append(hash_)
-                    added_values += (node_id, _digest(node.properties, node.extra_labels), _node_check(node.label, node.key))
+                    added_values += (node_id << 32 | _node_check(node.label, node.key), _digest(node.properties, node.extra_labels))
             blobs.append(_node_blob(labels, key_of(nodes[0][0].label), [node for node, _ in nodes]))
         self._nodes.add_many(added_hashes, added_values)
         return ids, part_ids, blobs, sum(len(nodes) for nodes in new.values())
@@ -290,8 +290,11 @@ class BulkEncoder:
         if known is not None:
             return known
         [seen] = self._nodes.get_many([_node_hash(label, key)])
-        if seen is None:
-            return None
-        if seen[2] != _node_check(label, key):
+        return None if seen is None else self._checked_id(label, key, seen[0])
+
+    @staticmethod
+    def _checked_id(label: str, key: str, id_and_check: int) -> int:
+        """The id of the node found by the hash of this key, if its check says it is this key's."""
+        if id_and_check & 0xFFFFFFFF != _node_check(label, key):
             raise BulkUnsuitable(f"{label} {key!r} hashes like another key")
-        return seen[0]
+        return id_and_check >> 32

@@ -455,12 +455,15 @@ class _BulkBuiltGraph(NewGraph):
             return
         self.store._execute("GRAPH.BULK", self.store._graph_name, *bulk_arguments(self._held))
         self._expected_nodes += sum(batch.nodes for batch in self._held)
+        for batch in self._held:
+            if batch.updates.nodes or batch.updates.relationships:
+                self.store.upsert(batch.updates)  # of nodes and relationships already there: creates none
         self._held, self._held_bytes = [], 0
         self._check_numbering()
 
     def _check_numbering(self) -> None:
         """The server numbered the nodes as the encoder did only if nothing else created one meanwhile
-        (upserts may, once every bulk command is sent)."""
+        (a load's upserts may, once its last bulk command is sent)."""
         nodes = self.store._node_count()
         if nodes != self._expected_nodes:
             raise StoreError(f"the new graph of {self.store.describe()} has {nodes} nodes, "

@@ -25,9 +25,7 @@ Row = dict[str, Any]
 
 
 class EncodedBatch(Protocol):
-    """A document in a backend's bulk format; ``updates`` holds what must be upserted once the bulk is written."""
-
-    updates: GraphDocument
+    """A document in a backend's bulk format, made by its :class:`BatchEncoder` for its :class:`NewGraph`."""
 
 
 class BatchEncoder(Protocol):
@@ -53,7 +51,8 @@ class NewGraph(abc.ABC):
     @abc.abstractmethod
     def write(self, batch: EncodedBatch) -> bool:
         """Write one encoded batch, in the order they were encoded, or hold it back to write several at
-        once; True when it and every batch before it are in the graph."""
+        once; True when it and every batch before it are in the graph, with what each changed in the
+        nodes and relationships of those before it."""
 
     @abc.abstractmethod
     def flush(self) -> None:

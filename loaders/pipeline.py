@@ -233,17 +233,10 @@ class _Load:
         if self.on_checked:
             self.on_checked(counted)
         before = store.counts()
-        episodes, bulk_episodes, skipped, updates = 0, 0, [], []
+        episodes, bulk_episodes, skipped = 0, 0, []
         with store.bulk_writes(), new_graph as build:
             index = CooccurrenceIndex(build.store)
             index.begin()
-
-            def written() -> None:  # what the batches written so far changed in what they found
-                index.written()
-                for document in updates:
-                    build.store.upsert(document)
-                updates.clear()
-
             work = (self.paths, self.catalog, self.batch_episodes, build.encoder(), build.store.encode_statements)
             for batch in self._prefetched(_bulk_encoded, work, counted.episodes):
                 if batch.invalid and not self.skip_invalid:
@@ -252,20 +245,17 @@ class _Load:
                 index.add(batch.uses)  # reads the stacks this batch extends, so before the batch is written
                 if batch.encoded is None:  # the encoder is full: no more bulk writes
                     build.flush()
-                    written()
                     build.store.run_encoded(batch.statements)
                     index.written()
                 else:
-                    if batch.encoded.updates.nodes or batch.encoded.updates.relationships:
-                        updates.append(batch.encoded.updates)
                     if build.write(batch.encoded):
-                        written()
+                        index.written()
                     bulk_episodes += batch.episodes
                 episodes += batch.episodes
                 if self.progress:
                     self.progress(batch.episodes)
             build.flush()
-            written()
+            index.written()
             index.commit()
         return LoadReport(len(self.paths), episodes, skipped, before, store.counts(), bulk_episodes)
 
