@@ -56,7 +56,7 @@ ID_BITS = 28
 _TYPE_NUMBERS = {rel_type: number << (2 * ID_BITS) for number, rel_type in enumerate(RELATIONSHIP_TYPES)}
 assert len(RELATIONSHIP_TYPES) < 1 << (63 - 2 * ID_BITS)
 
-MAX_KEYS = 1 << 22  # nodes and relationships remembered: ~100 MB
+MAX_KEYS = 1 << 22  # nodes and relationships remembered: 70–100 MB
 
 
 @dataclass

@@ -40,9 +40,9 @@ class IntKeys:
         return len(self._keys) + len(self._recent)
 
     def get_many(self, keys: Sequence[int]) -> list[tuple[int, ...] | None]:
-        """The values of each hash, None for a key not added."""
-        found: list[tuple[int, ...] | None] = [None if (row := self._recent.get(h)) is None else self._recent_row(row)
-                                               for h in keys]
+        """The values of each key, None for a key not added."""
+        found: list[tuple[int, ...] | None] = [None if (row := self._recent.get(k)) is None else self._recent_row(row)
+                                               for k in keys]
         if len(self._keys):
             wanted = np.fromiter(keys, dtype=np.int64, count=len(keys))
             positions = np.minimum(np.searchsorted(self._keys, wanted), len(self._keys) - 1)
