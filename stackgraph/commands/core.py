@@ -30,7 +30,7 @@ def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool, no_b
     the file and line). Loading the same listing again changes nothing. The
     first load into an empty embedded store is written in bulk, into a new
     graph that replaces the empty one once every episode is in (--no-bulk:
-    merged like any other load). Past about 100k episodes the rest is merged
+    merged like any other load). Past 100k-150k episodes the rest is merged
     into the new graph, and memory stops growing.
 
     \b
