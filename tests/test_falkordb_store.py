@@ -122,6 +122,21 @@ def test_data_survives_close_and_reopen(tmp_path):
         ]
 
 
+def test_a_close_after_reads_only_leaves_the_snapshot_as_it_was(tmp_path):
+    with FalkorDBStore(tmp_path / "store") as store:
+        store.upsert(small_document())
+    snapshot = tmp_path / "store" / "graph.rdb"
+    saved = snapshot.stat()
+    with FalkorDBStore(tmp_path / "store") as store:
+        assert store.counts() == EXPECTED_COUNTS
+    assert (snapshot.stat().st_ino, snapshot.stat().st_mtime_ns) == (saved.st_ino, saved.st_mtime_ns)
+    with FalkorDBStore(tmp_path / "store") as store:
+        store.run("CREATE (:Technology {id: 'cobol'})", write=True)
+    assert snapshot.stat().st_mtime_ns > saved.st_mtime_ns  # a write is saved on close
+    with FalkorDBStore(tmp_path / "store") as store:
+        assert store.run("MATCH (t:Technology {id: 'cobol'}) RETURN count(t) AS n") == [{"n": 1}]
+
+
 def test_a_large_server_log_is_rotated_at_start(tmp_path):
     with FalkorDBStore(tmp_path / "store"):
         pass
