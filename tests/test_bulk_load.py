@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import LISTING
-from graph import open_store
-from graph import falkordb_bulk
+from graph import falkordb_bulk, open_store
 from graph.cooccurrence import read_state
 from graph.errors import StoreError
 from graph.falkordb_store import GRAPH_NAME, _BulkBuiltGraph
