@@ -220,7 +220,8 @@ class EmbeddedFalkorDB:
         """A stopping server saves its snapshot whether or not anything changed: at 100k episodes,
         2–3 s and 275 MB rewritten after every read-only CLI call. When nothing was written since
         the last save completed, its save points are cleared, and it stops without saving."""
-        client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=STOP_TIMEOUT)
+        # A server too busy to answer at once is left to save: a hung one should not double the stop's wait.
+        client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=1.0)
         try:
             persistence = client.info("persistence")
             if persistence["rdb_changes_since_last_save"] == 0 and not persistence["rdb_bgsave_in_progress"]:
