@@ -98,10 +98,10 @@ class Baseline:
     """The company x technology USES matrix built straight from the listing, in memory."""
 
     def __init__(self, path: Path):
-        from loaders.catalog import Catalog
+        from domain.catalog import Catalog
         from loaders.companies import company_from_text
         from loaders.listing import ListingEpisode, read_listing
-        from loaders.slug import slugify
+        from domain.slug import slugify
 
         catalog = Catalog.default()
         start = time.perf_counter()
@@ -260,7 +260,7 @@ def run(args) -> dict:
             store_dir = workdir / f"store-{size}-{os.getpid()}"  # one per run: concurrent runs don't wait on each other's lock
             load = child("load", backend, str(store_dir) if backend == "falkordb" else "-", str(path), str(args.batch))
             print(f"[{size}] {backend} load {load['episodes_per_s']:.0f} episodes/s, peak {load['peak_rss_mb']:.0f} MB", file=sys.stderr)
-            from graph import open_store
+            from domain import open_store
 
             store = open_store(backend, path=store_dir if backend == "falkordb" else None)
             try:

@@ -82,7 +82,7 @@ def parse(path: str) -> dict:
 
 
 def load(backend: str, store_dir: str, path: str, batch: int, bulk: bool = True) -> dict:
-    from graph import open_store
+    from domain import open_store
     from loaders.pipeline import load_listings
 
     store = open_store(backend, path=None if backend == "neo4j" else store_dir)

@@ -26,7 +26,7 @@ import textwrap
 from pathlib import Path
 from typing import TextIO
 
-from loaders.catalog import Catalog, TechnologyEntry
+from domain.catalog import Catalog, TechnologyEntry
 
 ZIPF_S = 1.1
 MIN_TECH, MAX_TECH = 5, 25

@@ -1,4 +1,8 @@
-"""The knowledge graph: typed model, schema and stores (FalkorDB embedded, Neo4j)."""
+"""Graph infrastructure: the typed model, the writer and the stores (FalkorDB embedded, Neo4j).
+
+Nothing here knows the StackGraph domain: a store is opened with the :class:`Schema` of the
+graph it holds (``domain.schema.SCHEMA``; ``domain.open_store`` passes it).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import os
 from pathlib import Path
 
 from graph.errors import QueryError, StoreError, StoreUnavailable
-from graph.model import GraphDocument, Node, Relationship
+from graph.model import GraphDocument, Node, Relationship, Schema
 from graph.store import GraphStore
 
 BACKENDS = ("falkordb", "neo4j")
@@ -18,6 +22,7 @@ __all__ = [
     "Node",
     "QueryError",
     "Relationship",
+    "Schema",
     "StoreError",
     "StoreUnavailable",
     "default_store_path",
@@ -37,6 +42,7 @@ def default_store_path() -> Path:
 def open_store(
     backend: str = "falkordb",
     *,
+    schema: Schema,
     path: str | os.PathLike[str] | None = None,
     uri: str | None = None,
     username: str | None = None,
@@ -51,7 +57,7 @@ def open_store(
     if backend == "falkordb":
         from graph.falkordb_store import FalkorDBStore
 
-        return FalkorDBStore(Path(path) if path is not None else default_store_path())
+        return FalkorDBStore(Path(path) if path is not None else default_store_path(), schema=schema)
     if backend == "neo4j":
         from graph.neo4j_store import Neo4jStore
 
@@ -60,5 +66,6 @@ def open_store(
             username=username or os.environ.get("NEO4J_USERNAME", "neo4j"),
             password=password if password is not None else os.environ.get("NEO4J_PASSWORD", ""),
             database=database or os.environ.get("NEO4J_DATABASE") or None,
+            schema=schema,
         )
     raise StoreError(f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}")

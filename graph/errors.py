@@ -11,8 +11,3 @@ class StoreUnavailable(StoreError):
 
 class QueryError(StoreError):
     """A Cypher statement was rejected (syntax, or a write in a read-only run)."""
-
-
-class BulkUnsuitable(Exception):
-    """A load cannot be written in bulk (an episode loaded twice, a value the bulk format cannot
-    carry); the loader writes it statement by statement instead."""

@@ -29,11 +29,11 @@ Guarantees:
   itself is killed with SIGKILL: the writes since its last snapshot. Loads are
   idempotent, so running the load again restores them.
 
->>> server = EmbeddedFalkorDB("/tmp/sg-store")      # doctest: +SKIP
->>> server.start()                                   # doctest: +SKIP
->>> server.socket_path                               # doctest: +SKIP
-PosixPath('/tmp/sg-store/falkordb.sock')
->>> server.stop()                                    # doctest: +SKIP
+>>> server = EmbeddedFalkorDB(tmp_path / "server-example")
+>>> server.start()
+>>> server.socket_path.name, server.socket_path.is_socket()
+('falkordb.sock', True)
+>>> server.stop()
 """
 
 from __future__ import annotations
@@ -158,11 +158,7 @@ def _pid_alive(pid: int) -> bool:
 
 
 class EmbeddedFalkorDB:
-    """A redis-server with the FalkorDB module, serving one store directory.
-
-    >>> server = EmbeddedFalkorDB("/tmp/sg-store", lock_timeout=5)  # doctest: +SKIP
-    >>> server.start(); server.stop()                               # doctest: +SKIP
-    """
+    """A redis-server with the FalkorDB module, serving one store directory (see the module docstring)."""
 
     def __init__(
         self,

@@ -1,8 +1,9 @@
 """The typed, store-independent shape of a knowledge graph fragment.
 
 A loader produces a :class:`GraphDocument`; any :class:`graph.store.GraphStore`
-upserts it. Nodes and relationships are identified by natural keys (see
-:mod:`graph.schema`), so upserting the same document twice is a no-op.
+upserts it. Nodes and relationships are identified by natural keys (the store's
+:class:`Schema` names the key property of each label), so upserting the same
+document twice is a no-op.
 
 >>> doc = GraphDocument()
 >>> _ = doc.add_node(Node("Technology", "postgres", {"name": "PostgreSQL"}))
@@ -13,8 +14,44 @@ upserts it. Nodes and relationships are identified by natural keys (see
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The labels, keys and relationship types a store holds; the domain defines its own.
+
+    ``parts`` maps a label whose nodes exist only as parts of one owner node to the owner's
+    label and the relationship that reaches them (an episode's topics): the writer creates
+    an owner's parts with it and replaces them when the owner is written again, so parts
+    need no index. ``extra_labels`` maps a secondary label to the primary label of the nodes
+    that carry it. ``derived_labels`` and ``derived_relationship_types`` are counts kept in
+    the graph for fast reads: not part of the graph a user loaded, so counts, copies and
+    exports leave them out.
+
+    >>> schema = Schema({"Link": "url"}, ("REFERENCES",))
+    >>> schema.key_of("Link")
+    'url'
+    >>> schema.key_of("Nope")
+    Traceback (most recent call last):
+    ValueError: unknown node label 'Nope'; known: Link
+    """
+
+    node_keys: Mapping[str, str]
+    relationship_types: tuple[str, ...]
+    extra_labels: Mapping[str, str] = field(default_factory=dict)
+    parts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    derived_labels: tuple[str, ...] = ()
+    derived_relationship_types: tuple[str, ...] = ()
+
+    def key_of(self, label: str) -> str:
+        """The key property of a node label."""
+        try:
+            return self.node_keys[label]
+        except KeyError:
+            raise ValueError(f"unknown node label {label!r}; known: {', '.join(self.node_keys)}") from None
 
 
 @dataclass(slots=True)

@@ -1,11 +1,9 @@
 """The scale store: a Neo4j 5 server over Bolt, with the official ``neo4j`` driver.
 
->>> from graph.neo4j_store import Neo4jStore                          # doctest: +SKIP
->>> with Neo4jStore("bolt://127.0.0.1:7687", "neo4j", "secret-pw") as store:  # doctest: +SKIP
-...     store.run("CREATE (:Person {id: $id})", {"id": "ada"}, write=True)
-...     store.run("MATCH (p:Person) RETURN p")
-[]
-[{'p': {'_labels': ['Person'], 'id': 'ada'}}]
+The same calls as every store (see :class:`graph.store.GraphStore`)::
+
+    with Neo4jStore("bolt://127.0.0.1:7687", "neo4j", "secret-pw", schema=SCHEMA) as store:
+        store.run("MATCH (p:Person) RETURN p.name AS name")
 """
 
 from __future__ import annotations
@@ -19,8 +17,9 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavaila
 from neo4j.graph import Node, Path, Relationship
 from neo4j.time import Date, DateTime, Duration, Time
 
+from graph.dialect import NEO4J
 from graph.errors import QueryError, StoreError, StoreUnavailable
-from graph.schema import EXTRA_LABELS, NODE_KEYS
+from graph.model import Schema
 from graph.store import GraphStore, Row
 from graph.writer import UpsertStatement
 
@@ -98,16 +97,13 @@ class Neo4jStore(GraphStore):
     Construction connects and checks the credentials, so a store that exists
     is usable; a server that cannot be reached raises
     :class:`graph.errors.StoreUnavailable` within a few seconds.
-
-    >>> store = Neo4jStore("bolt://127.0.0.1:7687", "neo4j", "secret-pw")   # doctest: +SKIP
-    >>> store.describe()                                                      # doctest: +SKIP
-    'bolt://127.0.0.1:7687'
-    >>> store.close()                                                         # doctest: +SKIP
     """
 
     backend = "neo4j"
+    dialect = NEO4J
 
-    def __init__(self, uri: str, username: str, password: str, database: str | None = None) -> None:
+    def __init__(self, uri: str, username: str, password: str, database: str | None = None, *, schema: Schema) -> None:
+        super().__init__(schema)
         self._uri = uri
         self._database = database
         scheme = uri.partition("://")[0] if "://" in uri else ""
@@ -143,11 +139,7 @@ class Neo4jStore(GraphStore):
     def run(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[Row]:
         """Run one statement in a read transaction, or a write one with ``write=True``.
 
-        >>> store.run("RETURN $x + 1 AS y", {"x": 1})      # doctest: +SKIP
-        [{'y': 2}]
-        >>> store.run("CREATE (:Person {id: 'x'})")        # doctest: +SKIP
-        Traceback (most recent call last):
-        graph.errors.QueryError: read-only run refused a write (Writing in read access mode not allowed. ...
+        A write in a read-only run raises ``QueryError("read-only run refused a write (…); pass write=True")``.
         """
 
         def work(tx: neo4j.ManagedTransaction) -> list[Row]:
@@ -157,7 +149,7 @@ class Neo4jStore(GraphStore):
         with self._translated_errors(), self._session(access) as session:
             return session.execute_write(work) if write else session.execute_read(work)
 
-    def run_in_transaction(self, statements: Iterable[UpsertStatement]) -> None:
+    def write(self, statements: Iterable[UpsertStatement]) -> None:
         """Run every statement in one write transaction: all of them commit, or none.
 
         One transaction keeps an upsert all-or-nothing and lets the driver
@@ -183,15 +175,10 @@ class Neo4jStore(GraphStore):
         Named ``<label>_<key>_unique`` and ``<label>_id``, created IF NOT
         EXISTS, so running it again changes nothing.
         """
-        for label, key in NODE_KEYS.items():
-            self.run(
-                f"CREATE CONSTRAINT {label.lower()}_{key}_unique IF NOT EXISTS "
-                f"FOR (n:{label}) REQUIRE n.{key} IS UNIQUE",
-                write=True,
-            )
-        for label, primary in EXTRA_LABELS.items():
-            key = NODE_KEYS[primary]
-            self.run(f"CREATE INDEX {label.lower()}_{key} IF NOT EXISTS FOR (n:{label}) ON (n.{key})", write=True)
+        for label, key in self.schema.node_keys.items():
+            self.run(self.dialect.key_index(label, key), write=True)
+        for label, primary in self.schema.extra_labels.items():
+            self.run(self.dialect.secondary_index(label, self.schema.key_of(primary)), write=True)
 
     def clear(self) -> None:
         """Delete every node and relationship, 10,000 nodes per transaction.

@@ -22,12 +22,12 @@ import functools
 import re
 
 from graph.model import GraphDocument, Node, Relationship
-from loaders.catalog import Catalog, TechnologyEntry
+from domain.catalog import Catalog, TechnologyEntry
 from loaders.companies import company_from_text, website_of
 from loaders.guests import guests_from_description
 from loaders.libraries import domain_of, library_from_url
 from loaders.listing import ListingEpisode, PodcastHeader
-from loaders.slug import slugify
+from domain.slug import slugify
 
 # Pure functions of a URL or a name that episodes repeat (the same references, libraries and
 # podcast): computed once per distinct value, in bounded caches so memory stays flat.

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.cooccurrence import is_fresh
+from domain.cooccurrence import is_fresh
 from graph.store import GraphStore, Row
 from queries.names import resolve_technology
 from queries.profiles import take, total_companies

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from graph.store import GraphStore
-from loaders.catalog import Catalog
-from loaders.slug import slugify
+from domain.catalog import Catalog
+from domain.slug import slugify
 
 
 class UnknownName(LookupError):

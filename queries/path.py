@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.schema import RELATIONSHIP_TYPES
+from domain.schema import SCHEMA
 from graph.store import GraphStore
 from queries.names import KINDS, Entity, resolve_entity
 from queries.profiles import take
@@ -123,7 +123,7 @@ def path(store: GraphStore, start: str, end: str, *, limit: int | None = None) -
     if a == b:
         [row] = store.run(_ONE.format(a=_label(a)), {"a": a.id})
         return take([Path(0, row["name"], [row["name"]], [])], limit)
-    terms = {"a": _label(a), "b": _label(b), "types": "|".join(RELATIONSHIP_TYPES), "hops": MAX_HOPS}
+    terms = {"a": _label(a), "b": _label(b), "types": "|".join(SCHEMA.relationship_types), "hops": MAX_HOPS}
     params = {"a": a.id, "b": b.id, "paths": MAX_PATHS}
     rows = _shortest(store, terms, params)
     paths = {

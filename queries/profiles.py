@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Iterable, TypeVar
 
-from graph.cooccurrence import is_fresh
+from domain.cooccurrence import is_fresh
 from graph.store import GraphStore
 
 COMPANY_STACKS = """
@@ -117,7 +117,7 @@ MATCH (t:Technology)<-[:USES]-(o:Company)
 WHERE t.id IN $stack
 WITH o, count(t) AS shared
 WHERE $exclude IS NULL OR o.id <> $exclude
-WITH o, toFloat(shared) / ($size + {used} - shared) AS jaccard
+WITH o, toFloat(shared) / ($size + size([(o)-[:USES]->() | 1]) - shared) AS jaccard
 ORDER BY jaccard DESC {limit}
 MATCH (o)-[:USES]->(x:Technology)
 WITH o, jaccard, collect(x.id) AS technologies
@@ -143,7 +143,7 @@ RETURN t.id AS id, r.companies AS companies
 USERS = """
 MATCH (t:Technology)
 WHERE t.id IN $ids
-RETURN t.id AS id, {users} AS companies
+RETURN t.id AS id, size([(t)<-[:USES]-() | 1]) AS companies
 """
 
 NAMED = """
@@ -173,7 +173,7 @@ def users(store: GraphStore, technologies: Iterable[str], *, indexed: bool | Non
     if indexed if indexed is not None else is_fresh(store):
         query = INDEXED_USERS
     else:
-        query = USERS.format(users=store.degree("t", "USES", incoming=True))
+        query = USERS
     return {row["id"]: row["companies"] for row in store.run(query, {"ids": ids}) if row["companies"]}
 
 
@@ -204,7 +204,7 @@ class Neighbourhood:
         """All of them, or (``top``) the ``top`` best by Jaccard, ordered in Cypher so that only those rows travel."""
         if not stack:
             return cls(stack, {}, {})
-        query = CANDIDATES.format(used=store.degree("o", "USES"), limit="LIMIT $top" if top is not None else "")
+        query = CANDIDATES.format(limit="LIMIT $top" if top is not None else "")
         rows = store.run(query, {"stack": sorted(stack), "exclude": exclude, "size": len(stack), "top": top})
         stacks, names = cls._read(rows)
         return cls(stack, stacks, names, top is None or len(rows) < top)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from graph.store import GraphStore
-from loaders.catalog import Catalog
+from domain.catalog import Catalog
 from queries.names import resolve_company, resolve_technology
 from queries.profiles import Neighbourhood, Profiles, Weights, company_stack, take
 from queries.profiles import technologies as technology_details

@@ -13,7 +13,7 @@ CLI call pays a Cypher query, not a read of every stack. It is read again whenev
 stacks may have changed, which :func:`stacks_version` tells from the co-occurrence index's mark
 (every load and every ``cypher --write`` sets it) and the USES count. A write through the Python
 API that swaps one USES for another leaves both as they were: run it inside
-``graph.cooccurrence.untracked_write(store)``, as ``cypher --write`` does.
+``domain.cooccurrence.untracked_write(store)``, as ``cypher --write`` does.
 
 >>> matrix = StackMatrix.read(store)                               # doctest: +SKIP
 >>> matrix.best_by_jaccard(frozenset({"rails", "postgres"}), exclude=None, limit=1)  # doctest: +SKIP
@@ -28,7 +28,7 @@ from typing import Iterable
 
 import numpy as np
 
-from graph.cooccurrence import read_state
+from domain.cooccurrence import read_state
 from graph.store import GraphStore
 
 # Technology ids with the slugs of their users; how the lists travel is the store's choice
@@ -36,7 +36,7 @@ from graph.store import GraphStore
 USERS_OF_EACH = """
 MATCH (t:Technology)<-[:USES]-(c:Company)
 WITH t, collect(c.id) AS users
-RETURN t.id AS id, {users} AS users
+RETURN t.id AS id, users
 """
 
 
@@ -64,8 +64,8 @@ class StackMatrix:
         """Every company's stack, in one statement."""
         company_index: dict[str, int] = {}
         users = {}
-        for row in store.run(USERS_OF_EACH.format(users=store.text_list("users"))):
-            slugs = store.read_text_list(row["users"])
+        for row in store.run(USERS_OF_EACH):
+            slugs = row["users"]
             users[row["id"]] = np.fromiter(
                 (company_index.setdefault(slug, len(company_index)) for slug in slugs), dtype=np.int64, count=len(slugs)
             )

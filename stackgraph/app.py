@@ -16,7 +16,8 @@ from typing import Any, Callable
 
 import click
 
-from graph import GraphStore, QueryError, StoreError, open_store
+from domain import open_store
+from graph import GraphStore, QueryError, StoreError
 from loaders.listing import ListingError
 from loaders.pipeline import LoadError
 from queries.names import UnknownName

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from graph import GraphStore, open_store
+from domain import open_store
+from graph import GraphStore
 
 REPO = Path(__file__).resolve().parent.parent
 LISTING = REPO / "data" / "running-in-production.txt"

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-import loaders.catalog
-from loaders.catalog import Catalog, TechnologyEntry
+import domain.catalog
+from domain.catalog import Catalog, TechnologyEntry
 
 REPO = Path(__file__).resolve().parent.parent
-CATALOG_FILE = REPO / "loaders" / "catalog.toml"
+CATALOG_FILE = REPO / "domain" / "catalog.toml"
 LISTING = REPO / "data" / "running-in-production.txt"
 
 CATEGORIES = [
@@ -355,7 +355,7 @@ def test_spellings_across_a_line_break(catalog):
 
 
 def test_the_docstring_examples_hold():
-    results = doctest.testmod(loaders.catalog)
+    results = doctest.testmod(domain.catalog)
     assert results.attempted >= 10
     assert results.failed == 0
 

@@ -47,7 +47,7 @@ def loaded(tmp_path_factory):
     store = tmp_path_factory.mktemp("cli") / "store"
     result = stackgraph("load", "--quiet", str(LISTING), store=store, check=True)
     assert result.stdout == ""
-    assert "Loaded 10 episode(s) from 1 file(s)" in result.stderr and ", 10 in bulk: " in result.stderr
+    assert "Loaded 10 episode(s) from 1 file(s)" in result.stderr
     return store
 
 
@@ -57,14 +57,6 @@ def one_line_error(result: subprocess.CompletedProcess) -> str:
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("stackgraph: error: ")
     return lines[0]
-
-
-def test_no_bulk_merges_into_an_empty_store(tmp_path, loaded):
-    result = stackgraph("load", "-q", "--no-bulk", str(LISTING), store=tmp_path / "store", check=True)
-    assert "in bulk" not in result.stderr
-    stats = [stackgraph("stats", "--format", "json", store=store, check=True).stdout for store in (tmp_path / "store", loaded)]
-    assert json.loads(stats[0])["relationships"]["USES"] == 163
-    assert stats[0] == stats[1]  # the same graph as the first load in bulk
 
 
 def test_stats_json_is_pure_json(loaded):
@@ -79,7 +71,7 @@ def test_stats_json_is_pure_json(loaded):
 def test_load_again_reports_nothing_new_and_keeps_counts(loaded):
     before = json.loads(stackgraph("stats", "--format", "json", store=loaded, check=True).stdout)
     result = stackgraph("load", str(LISTING), store=loaded, check=True)
-    assert "nothing new" in result.stderr and "in bulk" not in result.stderr  # merged into what is there
+    assert "nothing new" in result.stderr
     after = json.loads(stackgraph("stats", "--format", "json", store=loaded, check=True).stdout)
     assert after == before
 

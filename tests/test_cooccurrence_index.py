@@ -13,9 +13,8 @@ import json
 import pytest
 
 from conftest import LISTING
-from graph.cooccurrence import CooccurrenceIndex, is_fresh, read_state
-from graph.copy import copy_graph
-from graph.model import GraphDocument, Node, Relationship
+from domain.cooccurrence import CooccurrenceIndex, is_fresh, read_state
+from loaders.copy import copy_graph
 from loaders.pipeline import load_listings
 from queries.cooccurring import cooccurring, cooccurring_pairs
 from queries.path import path
@@ -161,8 +160,8 @@ def test_interrupted_load_is_stale_reads_right_and_the_next_load_repairs(store):
     def stop_after_the_first_batch(episodes: int) -> None:
         raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt):  # upserted: a first load in bulk would leave the store empty
-        load_listings([LISTING], store, batch_episodes=2, progress=stop_after_the_first_batch, bulk=False)
+    with pytest.raises(KeyboardInterrupt):
+        load_listings([LISTING], store, batch_episodes=2, progress=stop_after_the_first_batch)
     assert read_state(store).status == "stale"
     # Written: Smart Music and VA.gov. With rails (both): ruby react aws jenkins postgres redis s3 sentry in
     # both stacks; the other 14 of Smart Music and 7 of VA.gov once.
@@ -223,7 +222,7 @@ def test_a_store_from_before_the_index_is_rebuilt_by_the_next_load(store):
     assert stored(store) == clean
 
 
-def test_copy_recounts_the_union_in_the_target(falkordb_store, neo4j_store, tmp_path):
+def test_copy_counts_the_union_in_the_target(falkordb_store, neo4j_store, tmp_path):
     first, second = split_listing(tmp_path)
     falkordb_store.clear()
     neo4j_store.clear()
@@ -253,25 +252,3 @@ def test_reindex_command(tmp_path):
     assert again["before"] == "fresh" and again["pairs"] == summary["pairs"]
     together = stackgraph("cooccurring", "elixir", "--limit", "6", "--format", "json", store=store, check=True)
     assert [(row["slug"], row["shared"]) for row in json.loads(together.stdout)][-1] == ("redis", 3)
-
-
-def test_batches_held_back_by_the_writer_are_counted_once(store):
-    """A writer may hold batches back (FalkorDB's bulk writes): the stacks they extend are read from
-    the graph and from what was counted but not written yet."""
-    document = GraphDocument()
-    for technology in ("rails", "ruby", "postgres"):
-        document.add_node(Node("Technology", technology, {"name": technology}))
-    document.add_node(Node("Company", "acme", {"name": "Acme"}))
-    index = CooccurrenceIndex(store)
-    index.begin()
-    index.add([("acme", "rails"), ("acme", "ruby")])
-    index.add([("acme", "ruby"), ("acme", "postgres")])  # ruby is held back, postgres new
-    for technology in ("rails", "ruby", "postgres"):
-        document.add_relationship(Relationship("USES", "Company", "acme", "Technology", technology))
-    store.upsert(document)
-    index.written()
-    index.add([("acme", "rails")])  # in the graph now
-    update = index.commit()
-    assert not update.rebuilt  # the increments added up to the USES written
-    assert stored(store) == {(a, b): 1 for a, b in [("postgres", "postgres"), ("rails", "rails"), ("ruby", "ruby"),
-                                                   ("postgres", "rails"), ("postgres", "ruby"), ("rails", "ruby")]}

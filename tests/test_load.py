@@ -48,14 +48,6 @@ def test_load_counts(store):
     assert report.added()["nodes"]["Episode"] == 10
 
 
-def test_loading_from_a_child_process_gives_the_same_graph(store):
-    """Big loads parse and extract in a child process (PROCESS_FROM_EPISODES); the sample is forced there."""
-    report = load_listings([LISTING], store, in_child_process=True, batch_episodes=3)
-    assert report.episodes == 10
-    _check_counts(store.counts())
-    assert report.added()["relationships"]["MENTIONS"] == 462
-
-
 def test_loading_twice_changes_nothing(store):
     load_listings([LISTING], store)
     first = store.counts()

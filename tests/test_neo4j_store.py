@@ -12,8 +12,8 @@ import pytest
 from conftest import require_neo4j
 
 from graph import GraphDocument, Node, QueryError, Relationship, StoreError, StoreUnavailable
+from domain.schema import SCHEMA
 from graph.neo4j_store import Neo4jStore
-from graph.schema import NODE_KEYS
 from graph.writer import UpsertStatement
 
 
@@ -126,7 +126,7 @@ HOSTILE_STRINGS = [
 
 def test_parameters_arrive_unchanged(neo4j):
     rows = [{"key": f"p{i}", "props": {"name": text}} for i, text in enumerate(HOSTILE_STRINGS)]
-    neo4j.run_in_transaction([UpsertStatement("UNWIND $rows AS row MERGE (p:Person {id: row.key}) SET p += row.props", rows)])
+    neo4j.write([UpsertStatement("UNWIND $rows AS row MERGE (p:Person {id: row.key}) SET p += row.props", rows)])
     stored = neo4j.run("MATCH (p:Person) RETURN p.id AS id, p.name AS name ORDER BY id")
     assert stored == [{"id": f"p{i}", "name": text} for i, text in enumerate(HOSTILE_STRINGS)]
     found = neo4j.run("MATCH (p:Person {name: $name}) RETURN p.id AS id", {"name": "'}) MATCH (n) DETACH DELETE n //"})
@@ -179,7 +179,7 @@ def test_ensure_schema_is_idempotent_and_constraints_hold(neo4j):
         {"name": "technology_id_unique", "type": "UNIQUENESS", "label": "Technology", "key": "id"},
         {"name": "topic_id_unique", "type": "UNIQUENESS", "label": "Topic", "key": "id"},
     ]
-    assert len(constraints) == len(NODE_KEYS)
+    assert len(constraints) == len(SCHEMA.node_keys)
     assert neo4j.run("SHOW INDEXES YIELD name, labelsOrTypes, properties WHERE name = 'hostingprovider_id' "
                      "RETURN labelsOrTypes AS labels, properties") == [{"labels": ["HostingProvider"], "properties": ["id"]}]
     neo4j.run("CREATE (:Technology {id: 'rails'})", write=True)
@@ -188,14 +188,14 @@ def test_ensure_schema_is_idempotent_and_constraints_hold(neo4j):
     assert neo4j.counts() == {"nodes": {"Technology": 1}, "relationships": {}}
 
 
-def test_run_in_transaction_is_all_or_nothing(neo4j):
+def test_write_is_all_or_nothing(neo4j):
     create = "UNWIND $rows AS row CREATE (:Technology {id: row.key})"
     statements = [
         UpsertStatement(create, [{"key": "rails"}, {"key": "postgres"}]),
         UpsertStatement(create, [{"key": "elixir"}, {"key": "rails"}]),  # breaks the unique constraint
     ]
     with pytest.raises(QueryError, match="already exists"):
-        neo4j.run_in_transaction(statements)
+        neo4j.write(statements)
     assert neo4j.counts() == EMPTY
 
 
@@ -223,7 +223,7 @@ BIG_COUNTS = {
 
 def test_concurrent_upserts_of_one_document_make_no_duplicates(neo4j):
     settings = require_neo4j()
-    stores = [Neo4jStore(**settings), Neo4jStore(**settings)]
+    stores = [Neo4jStore(**settings, schema=SCHEMA), Neo4jStore(**settings, schema=SCHEMA)]
     errors: list[BaseException] = []
     try:
         for _ in range(3):
@@ -252,7 +252,7 @@ def test_concurrent_upserts_of_one_document_make_no_duplicates(neo4j):
 def test_unreachable_server_is_one_line_store_unavailable():
     started = time.monotonic()
     with pytest.raises(StoreUnavailable) as unreachable:
-        Neo4jStore("bolt://127.0.0.1:1", "neo4j", "whatever-password")
+        Neo4jStore("bolt://127.0.0.1:1", "neo4j", "whatever-password", schema=SCHEMA)
     assert str(unreachable.value) == "cannot reach Neo4j at bolt://127.0.0.1:1: connection refused"
     assert time.monotonic() - started < 10
 
@@ -260,17 +260,17 @@ def test_unreachable_server_is_one_line_store_unavailable():
 def test_wrong_password_is_one_line_store_unavailable():
     uri = require_neo4j()["uri"]
     with pytest.raises(StoreUnavailable) as refused:
-        Neo4jStore(uri, "neo4j", "not-the-password")
+        Neo4jStore(uri, "neo4j", "not-the-password", schema=SCHEMA)
     assert str(refused.value) == f"Neo4j at {uri}: authentication failed for user 'neo4j'"
 
 
 def test_unknown_database_and_foreign_scheme_are_refused():
     settings = require_neo4j()
     with pytest.raises(StoreUnavailable) as missing:
-        Neo4jStore(**settings, database="nosuchdb")
+        Neo4jStore(**settings, database="nosuchdb", schema=SCHEMA)
     assert str(missing.value) == f"Neo4j at {settings['uri']} (database nosuchdb): Graph not found: nosuchdb"
     with pytest.raises(StoreError) as foreign:
-        Neo4jStore("http://127.0.0.1:7474", "neo4j", "whatever-password")
+        Neo4jStore("http://127.0.0.1:7474", "neo4j", "whatever-password", schema=SCHEMA)
     assert str(foreign.value) == (
         "cannot use Neo4j URI 'http://127.0.0.1:7474': it must start with one of "
         "bolt, bolt+s, bolt+ssc, neo4j, neo4j+s, neo4j+ssc://"
@@ -279,7 +279,7 @@ def test_unknown_database_and_foreign_scheme_are_refused():
 
 def test_describe_names_uri_and_database():
     settings = require_neo4j()
-    with Neo4jStore(**settings) as default, Neo4jStore(**settings, database="neo4j") as named:
+    with Neo4jStore(**settings, schema=SCHEMA) as default, Neo4jStore(**settings, database="neo4j", schema=SCHEMA) as named:
         assert default.backend == "neo4j"
         assert default.describe() == settings["uri"]
         assert named.describe() == f"{settings['uri']} (database neo4j)"

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from graph.cooccurrence import read_state, untracked_write
+from domain.cooccurrence import read_state, untracked_write
 from queries.recommend import recommend
 from queries.similar import similar
 from queries.stack_matrix import StackMatrix, for_repeated_questions

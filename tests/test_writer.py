@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from graph.model import GraphDocument, Node, Relationship
+from domain.schema import SCHEMA
+from graph.dialect import FALKORDB, NEO4J
 from graph.writer import upsert_statements
 
 
@@ -20,7 +22,7 @@ def episode_with_topics() -> GraphDocument:
 
 
 def test_topics_are_created_with_their_episode_and_its_old_topics_deleted():
-    statements = list(upsert_statements(episode_with_topics()))
+    statements = list(upsert_statements(episode_with_topics(), SCHEMA, NEO4J))
     merged = [s.query.split(" MERGE ")[1].split(" ")[0] for s in statements if " MERGE (n:" in s.query]
     assert merged == ["(n:Episode", "(n:Technology"]
     delete, create = statements[2:]
@@ -38,7 +40,7 @@ def test_topics_are_created_with_their_episode_and_its_old_topics_deleted():
 def test_mentions_with_properties_carry_them():
     doc = episode_with_topics()
     doc.add_relationship(Relationship("MENTIONS", "Topic", "e1@20", "Technology", "redis", {"exact": False}))
-    create = list(upsert_statements(doc))[-1]
+    create = list(upsert_statements(doc, SCHEMA, NEO4J))[-1]
     assert create.query.endswith("CREATE (n)-[r:MENTIONS]->(b) SET r = rel.props")
     assert [part["rels"] for part in create.rows[0]["parts"]] == [
         [{"end": "redis", "props": {}}], [{"end": "redis", "props": {"exact": False}}]
@@ -49,7 +51,7 @@ def test_a_topic_with_two_episodes_is_merged_as_a_node():
     doc = episode_with_topics()
     doc.add_node(Node("Episode", "e2", {"title": "Two"}))
     doc.add_relationship(Relationship("HAS_TOPIC", "Episode", "e2", "Topic", "e1@10"))
-    queries = [s.query for s in upsert_statements(doc)]
+    queries = [s.query for s in upsert_statements(doc, SCHEMA, NEO4J)]
     assert any("MERGE (n:Topic {id: row.key})" in q for q in queries)
     assert any("MERGE (a)-[r:HAS_TOPIC]->(b)" in q for q in queries)
     assert sum("MERGE (a)-[r:MENTIONS]->(b)" in q for q in queries) == 1
@@ -59,7 +61,7 @@ def test_the_owning_relationship_carries_no_properties():
     doc = episode_with_topics()
     doc.add_relationship(Relationship("HAS_TOPIC", "Episode", "e1", "Topic", "e1@20", {"rank": 2}))
     with pytest.raises(ValueError, match="HAS_TOPIC makes Topic nodes parts of their Episode"):
-        list(upsert_statements(doc))
+        list(upsert_statements(doc, SCHEMA, NEO4J))
 
 
 def test_parts_written_twice_through_each_store_are_there_once(store):
@@ -99,13 +101,14 @@ def test_a_second_upsert_changes_what_changed_and_keeps_the_rest_on_each_store(s
     ]
 
 
-def test_each_node_statement_has_a_serial_form_that_creates_a_missing_node_with_its_properties():
+def test_falkordb_creates_a_missing_node_with_its_properties_where_neo4j_merges():
     doc = GraphDocument()
     doc.add_node(Node("Technology", "aws", {"name": "AWS"}, ("HostingProvider",)))
     doc.add_node(Node("Technology", "k8s", {"name": "Kubernetes", "category": None}, ("HostingProvider",)))
-    [statement] = upsert_statements(doc)
+    [statement] = upsert_statements(doc, SCHEMA, NEO4J)
     assert statement.query == "UNWIND $rows AS row MERGE (n:Technology {id: row.key}) SET n += row.props SET n:HostingProvider"
-    assert statement.serial_query == (
+    [statement] = upsert_statements(doc, SCHEMA, FALKORDB)
+    assert statement.query == (
         "UNWIND $rows AS row OPTIONAL MATCH (n:Technology {id: row.key}) "
         "FOREACH (_ IN CASE WHEN n IS NULL THEN [1] ELSE [] END | CREATE (:Technology:HostingProvider {id: row.key, `name`: row.props.`name`})) "
         "FOREACH (_ IN CASE WHEN n IS NOT NULL AND any(k IN keys(row.props) WHERE n[k] IS NULL OR n[k] <> row.props[k]) THEN [1] ELSE [] END "

@@ -21,7 +21,9 @@ from typing import Any
 import networkx as nx
 
 from graph import GraphStore
-from graph.schema import DERIVED_LABELS, DERIVED_RELATIONSHIP_TYPES, EXTRA_LABELS, NODE_KEYS
+from domain.schema import SCHEMA
+
+NODE_KEYS, EXTRA_LABELS = SCHEMA.node_keys, SCHEMA.extra_labels
 
 EXPORT_FORMATS = ("graphml", "gexf", "json")
 
@@ -48,7 +50,7 @@ def _key_of(props: dict[str, Any], label: str) -> Any:
 def store_graph(store: GraphStore) -> nx.MultiDiGraph:
     """Every node and relationship of the store, with all their properties; derived data left out."""
     graph = nx.MultiDiGraph()
-    derived = {"labels": list(DERIVED_LABELS), "types": list(DERIVED_RELATIONSHIP_TYPES)}
+    derived = {"labels": list(SCHEMA.derived_labels), "types": list(SCHEMA.derived_relationship_types)}
     for row in store.run("MATCH (n) WHERE none(label IN labels(n) WHERE label IN $labels) RETURN n", derived):
         node = dict(row["n"])
         labels = sorted(node.pop("_labels"))

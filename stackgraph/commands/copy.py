@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from graph import BACKENDS
-from graph.copy import copy_graph
+from loaders.copy import copy_graph
 from stackgraph.app import App, handle_errors, pass_app
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from graph.cooccurrence import untracked_write
-from loaders.catalog import Catalog
+from domain.cooccurrence import untracked_write
+from domain.catalog import Catalog
 from loaders.pipeline import CheckedListing, load_listings
 from stackgraph.app import App, format_option, handle_errors, pass_app
 from stackgraph.output import render
@@ -19,19 +19,15 @@ from stackgraph.output import render
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--skip-invalid", is_flag=True, help="Load the valid episodes and report the invalid ones.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@click.option("--no-bulk", is_flag=True,
-              help="Merge into an empty store too, as into any other: slower, and memory stays flat however large the listing.")
 @pass_app
 @handle_errors
-def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool, no_bulk: bool) -> None:
+def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool) -> None:
     """Load podcast listing files into the store.
 
     By default nothing is written when any episode is invalid (the error names
-    the file and line). Loading the same listing again changes nothing. The
-    first load into an empty embedded store is written in bulk, into a new
-    graph that replaces the empty one once every episode is in (--no-bulk:
-    merged like any other load). Past 100k-150k episodes the rest is merged
-    into the new graph, and memory stops growing.
+    the file and line). Every load merges into the graph: loading the same
+    listing again changes nothing, and re-running an interrupted load
+    completes it.
 
     \b
     Example:
@@ -58,7 +54,7 @@ def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool, no_b
         if not quiet and click.get_text_stream("stderr").isatty():  # progress is for people, not for logs
             click.echo(f"Reading {len(paths)} listing file(s)…", err=True)
         report = load_listings(
-            paths, app.store, skip_invalid=skip_invalid, on_checked=on_checked, progress=progress, bulk=not no_bulk
+            paths, app.store, skip_invalid=skip_invalid, on_checked=on_checked, progress=progress
         )
     for error in report.skipped:
         click.echo(f"skipped: {error}", err=True)
@@ -66,7 +62,6 @@ def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool, no_b
     summary = ", ".join(f"{n:+d} {name}" for name, n in {**added["nodes"], **added["relationships"]}.items())
     click.echo(
         f"Loaded {report.episodes} episode(s) from {report.files} file(s) into {app.store.describe()}"
-        + (f", {report.bulk_episodes} in bulk" if report.in_bulk else "")
         + (f", skipped {len(report.skipped)} invalid" if report.skipped else "")
         + f": {summary or 'nothing new'}",
         err=True,

@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 import click
 
-from graph.cooccurrence import CooccurrenceIndex, read_state
+from domain.cooccurrence import CooccurrenceIndex, read_state
 from stackgraph.app import App, handle_errors, pass_app
 
 

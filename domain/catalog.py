@@ -1,6 +1,6 @@
 """The technology catalog: what a stack tag or a name in free text refers to.
 
-The catalog is a data file, ``loaders/catalog.toml``: one entry per technology with its
+The catalog is a data file, ``domain/catalog.toml``: one entry per technology with its
 canonical slug, display name, category, other spellings (aliases), and two flags:
 ``hosting`` (a provider a company runs its servers on) and ``ambiguous`` (its name, or the
 spellings listed, are everyday words, so free text counts them only when the episode's own
@@ -39,7 +39,7 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
-from loaders.slug import slugify
+from domain.slug import slugify
 
 _SEPARATOR_CHARS = r"\s._'’-"
 _SEPARATORS = re.compile(f"([{_SEPARATOR_CHARS}]+)")

@@ -10,9 +10,10 @@ instead, as derived data (``graph.schema.DERIVED_LABELS`` and ``DERIVED_RELATION
 * ``(:Index {name: "cooccurrence", stale, uses})``: whether the counts can be trusted, and how
   many USES relationships the graph held when they were last made right.
 
-A load calls :meth:`CooccurrenceIndex.begin` (marks the index stale), :meth:`~CooccurrenceIndex.add`
+Every load and copy writes through ``loaders.pipeline.write``, the one place that keeps the index:
+it calls :meth:`CooccurrenceIndex.begin` (marks the index stale), :meth:`~CooccurrenceIndex.add`
 for each batch before writing it (reads the stacks the batch extends and adds up the new pairs),
-and :meth:`~CooccurrenceIndex.commit` at the end (writes the sums, clears the mark). Loads only
+and :meth:`~CooccurrenceIndex.commit` once the write is done (writes the sums, clears the mark). Loads only
 add USES and are idempotent, so increments are exact; whenever they cannot be trusted (the index
 was stale: an earlier load was interrupted, or another is running, or a ``cypher --write`` ran,
 which :func:`untracked_write` marks; absent on a graph with stacks: a store from before the
@@ -20,14 +21,9 @@ index; the USES count moved under it: a write through the Python API; or another
 reindex began meanwhile), the commit rebuilds from every stack instead. Readers ask
 :func:`is_fresh` and fall back to the traversal when it says no.
 
->>> index = CooccurrenceIndex(store)     # doctest: +SKIP
->>> index.begin()                        # doctest: +SKIP
->>> for document in batches:             # doctest: +SKIP
-...     index.add(uses_in(document))
-...     store.upsert(document)
->>> index.commit()                       # doctest: +SKIP
-IndexUpdate(rebuilt=False, companies=10, technologies=81, pairs=1052, uses=163)
->>> is_fresh(store)                      # doctest: +SKIP
+>>> CooccurrenceIndex(store).rebuild()
+IndexUpdate(rebuilt=True, companies=3, technologies=4, pairs=4, uses=7)
+>>> is_fresh(store)
 True
 """
 
@@ -227,7 +223,6 @@ class CooccurrenceIndex:
         self._added_uses = 0
         self._companies = 0
         self._increments: Counter[tuple[str, str]] = Counter()
-        self._unwritten: dict[str, set[str]] = {}  # counted, not yet in the graph (a writer holding batches)
 
     def begin(self, *, rebuild: bool = False) -> None:
         """Mark the index stale (a write) and decide: increments, or a rebuild at commit."""
@@ -241,7 +236,6 @@ class CooccurrenceIndex:
         self._uses_at_begin = state.uses
         self._added_uses, self._companies = 0, 0
         self._increments.clear()
-        self._unwritten.clear()
 
     def add(self, uses: Iterable[tuple[str, str]]) -> None:
         """Count what a document's USES (:func:`uses_in`) add to their companies' stacks; call it before
@@ -258,19 +252,13 @@ class CooccurrenceIndex:
             rows = self.store.run(STACKS_OF, {"ids": sorted(batch)})
             stored = {row["id"]: set(row["technologies"]) for row in rows}
         for company, technologies in batch.items():
-            old = stored.get(company, set()) | self._unwritten.get(company, set())
+            old = stored.get(company, set())
             new = technologies - old
             if not new:
                 continue
-            self._unwritten.setdefault(company, set()).update(new)
             self._companies += 1
             self._added_uses += len(new)
             self._increments.update(_new_pairs(old, new))  # old x old pairs are counted already
-
-    def written(self) -> None:
-        """Every batch added so far is in the graph: its stacks are read from there from now on. Until
-        then they are kept here, so that a writer may hold batches back and write several at once."""
-        self._unwritten.clear()
 
     def commit(self) -> IndexUpdate:
         """Write the counts and clear the stale mark; a rebuild when increments cannot be trusted."""
@@ -287,7 +275,7 @@ class CooccurrenceIndex:
         complete = rebuilt or self._from_zero
         # One transaction on Neo4j; on FalkorDB statement by statement, the mark cleared last, so an
         # interruption leaves the index stale and the next load rebuilds it.
-        self.store.run_in_transaction(_statements(counts, uses, complete, delete=complete and "CO_OCCURS" in types))
+        self.store.write(_statements(counts, uses, complete, delete=complete and "CO_OCCURS" in types))
         diagonal = sum(1 for a, b in counts if a == b)
         return IndexUpdate(rebuilt, companies, diagonal, len(counts) - diagonal, uses)
 
