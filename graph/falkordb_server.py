@@ -144,7 +144,7 @@ def _spawn(command: list[str], **options: Any) -> subprocess.Popen[bytes]:
     with _held_guard:
         if _launcher is None:
             _launcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stackgraph-launcher")
-    return _launcher.submit(subprocess.Popen, command, **options).result()
+    return _launcher.submit(lambda: subprocess.Popen(command, **options)).result()
 
 
 def _pid_alive(pid: int) -> bool:
@@ -390,7 +390,7 @@ class EmbeddedFalkorDB:
         except OSError as error:
             raise StoreUnavailable(f"cannot start the FalkorDB server for {self.directory}: {_cause(error)}") from None
         try:
-            self._wait_until_ready()
+            self._wait_until_ready(self._process)
         except BaseException:
             self._process.kill()
             self._process.wait()
@@ -410,14 +410,14 @@ class EmbeddedFalkorDB:
         except OSError:
             return 0
 
-    def _wait_until_ready(self) -> None:
+    def _wait_until_ready(self, process: subprocess.Popen[bytes]) -> None:
         """PING until the server answers; a server still loading its data is given the time it needs."""
         client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=READY_TIMEOUT)
         deadline = time.monotonic() + READY_TIMEOUT
         log_seen = self._log_size()
         try:
             while True:
-                code = self._process.poll()
+                code = process.poll()
                 if code is not None:
                     raise StoreUnavailable(
                         f"the FalkorDB server for {self.directory} exited at start (code {code}): "

@@ -86,7 +86,7 @@ def _connection_cause(error: BaseException) -> str:
 def _send(tx: neo4j.ManagedTransaction, query: str, params: Mapping[str, Any] | None) -> neo4j.Result:
     """``tx.run``, with a parameter the driver cannot encode (a set, an int past 64 bits) as a QueryError."""
     try:
-        return tx.run(query, params or {})
+        return tx.run(query, dict(params or {}))
     except (TypeError, ValueError, OverflowError) as error:
         raise QueryError(f"a parameter cannot be sent to Neo4j: {_one_line(str(error))}") from None
 

@@ -150,7 +150,7 @@ def episode_document(
             )
     for slug in hosting_from_description(episode.description, catalog, stack_slugs):
         if slug not in stack_slugs:
-            doc.add_node(_technology_node(catalog.resolve(slug), hosts_a_company=True))
+            doc.add_node(_technology_node(catalog.technology_for(slug), hosts_a_company=True))
             doc.add_relationship(
                 Relationship("HOSTED_ON", "Company", company_key, "Technology", slug, {"episode": key, "source": "description"})
             )
@@ -162,7 +162,7 @@ def episode_document(
         if listed is None:
             listed = catalog.listed(stack_slugs)
         for slug in catalog.mentions_listed(topic.text, listed):
-            doc.add_node(_technology_node(catalog.by_slug(slug)))
+            doc.add_node(_technology_node(catalog.technology_for(slug)))
             doc.add_relationship(Relationship("MENTIONS", "Topic", topic_key, "Technology", slug))
 
     for reference in episode.references:

@@ -283,7 +283,7 @@ def _decoded_line(raw: bytes, number: int, source: str) -> str:
 
 def _chunks(lines: Iterable[Line]) -> Iterator[tuple[str, list[Line]]]:
     """Split numbered lines into the header block and one block per episode."""
-    kind, block = "header", []
+    kind, block = "header", list[Line]()
     for number, text in lines:
         # "•" first: the header pattern needs one, and most lines have none (the regex is the costly part).
         if "•" in text and _EPISODE_HEADER.match(text.strip()):
@@ -309,6 +309,8 @@ def parse_episode(block: list[Line], source: str) -> ListingEpisode:
     """One episode block, starting at its date line; raises ListingError on malformed input."""
     header_line, header_text = block[0]
     header = _EPISODE_HEADER.match(header_text.strip())
+    if header is None:
+        raise ListingError(source, header_line, "an episode starts with its date line ('Feb 10, 2020 • 56min')")
     date = parse_date(header["date"])
     if date is None:
         raise ListingError(source, header_line, f"bad date {header['date']!r} (expected e.g. 'Feb 10, 2020')")
@@ -340,7 +342,8 @@ def parse_episode(block: list[Line], source: str) -> ListingEpisode:
         elif section == "references":
             _add_reference_line(episode, text)
         elif section == "stack":
-            tag = _STACK_ITEM.match(text)["tag"].strip()
+            item = _STACK_ITEM.match(text)
+            tag = item["tag"].strip() if item else ""
             if tag:
                 episode.stack.append(tag)
         elif section == "libraries":
@@ -370,11 +373,11 @@ def _add_topic_line(episode: ListingEpisode, description: list[str], number: int
             return
     match = _TOPIC.match(text)
     if match:
-        offset = parse_timestamp(match["stamp"])
-        if offset is not None:
+        parsed = parse_timestamp(match["stamp"])
+        if parsed is not None:
             if not match["text"].strip():
                 raise ListingError(source, number, f"topic at {match['stamp']} has no text")
-            episode.topics.append(Topic(offset, match["text"].strip(), number))
+            episode.topics.append(Topic(parsed, match["text"].strip(), number))
             return
     broken = match or _BROKEN_TOPIC.match(text)
     if broken:
@@ -396,7 +399,7 @@ def _add_reference_line(episode: ListingEpisode, text: str) -> None:
 
 
 def parse_listing(
-    lines: Iterable[str] | Iterable[Line], source: str = "<listing>", *, collect_errors: bool = False
+    lines: Iterable[str | Line], source: str = "<listing>", *, collect_errors: bool = False
 ) -> Iterator[ListingEpisode | PodcastHeader | ListingError]:
     """Yield the podcast header (if the listing has one), then each episode in order.
 
@@ -405,8 +408,12 @@ def parse_listing(
     ``collect_errors=True`` it is yielded instead and parsing goes on with the
     next episode.
     """
-    numbered = (item if isinstance(item, tuple) else (n, item.rstrip("\r\n")) for n, item in enumerate(lines, 1))
-    yield from _parse_numbered(numbered, source, collect_errors)
+    yield from _parse_numbered(_numbered(lines), source, collect_errors)
+
+
+def _numbered(lines: Iterable[str | Line]) -> Iterator[Line]:
+    for number, item in enumerate(lines, 1):
+        yield (number, item.rstrip("\r\n")) if isinstance(item, str) else item
 
 
 def _parse_numbered(
