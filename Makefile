@@ -17,7 +17,7 @@ $(BIN)/stackgraph: pyproject.toml
 
 install: $(BIN)/stackgraph
 
-$(VENV)/.dev-installed: $(BIN)/stackgraph
+$(VENV)/.dev-installed: $(BIN)/stackgraph pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
@@ -38,8 +38,9 @@ run: install
 	$(BIN)/stackgraph --store $(STORE) viz --output out/graph.html
 	@echo; echo "The whole graph, interactive (works offline): $(CURDIR)/out/graph.html"
 
-## test: the whole suite; starts a Neo4j test server when Java and Maven are present
+## test: the type check, then the whole suite; starts a Neo4j test server when Java and Maven are present
 test: install-dev
+	$(BIN)/mypy
 	@status=0; \
 	if $(NEO4J_SERVER) start; then \
 	  . ./$(NEO4J_ENV); \

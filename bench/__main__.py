@@ -269,13 +269,6 @@ def run(args) -> dict:
                 store.close()
                 shutil.rmtree(store_dir, ignore_errors=True)
             entry[backend] = {"load": load, "queries": queries}
-            if backend == "falkordb":  # what a load into a store that is not empty costs
-                upsert_dir = workdir / f"store-{size}-{os.getpid()}-upsert"
-                upsert = child("load", backend, str(upsert_dir), str(path), str(args.batch), "upsert")
-                shutil.rmtree(upsert_dir, ignore_errors=True)
-                print(f"[{size}] {backend} upsert load {upsert['episodes_per_s']:.0f} episodes/s, peak {upsert['peak_rss_mb']:.0f} MB",
-                      file=sys.stderr)
-                entry[backend]["upsert_load"] = upsert
         report["sizes"][str(size)] = entry
         if args.target:  # after each size, so a long run that is cut short keeps what it measured
             args.target.write_text(json.dumps(report, indent=2) + "\n")
@@ -289,7 +282,7 @@ def table(report: dict) -> str:
         f"{', '.join(f'{x:.1f}' for x in m['loadavg_at_start'])}; seed {report['seed']}, batch {report['batch_episodes']} "
         f"episodes; run {report['started']}.",
         "",
-        "| N | backend | file MB | parse MB/s | load episodes/s | load peak RSS MB (loader / producer) | cooccurring p50/p95 ms (x baseline) "
+        "| N | backend | file MB | parse MB/s | load episodes/s | load peak RSS MB | cooccurring p50/p95 ms (x baseline) "
         "| similar p50/p95 ms (x baseline) (a store's 1st, 2nd question ms) | path p50/p95 ms | stats p50/p95 ms | plain Cypher cooccurring / similar p50 ms | agree |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
@@ -316,13 +309,9 @@ def table(report: dict) -> str:
             similar = pp("similar_module", True) + (f" (1st {first[0]:.0f}, 2nd {first[1]:.0f})" if first else "")
             plain = " / ".join(f"{q[k]['p50_ms']:.0f}" for k in ("cooccurring_cypher", "similar_cypher"))
             load = f"{data['load']['episodes_per_s']:.0f}"
-            bulk_episodes = data["load"].get("bulk_episodes", 0)
-            if bulk_episodes:
-                load += (" bulk" if bulk_episodes == data["load"]["episodes"] else f" ({bulk_episodes:,} in bulk)") + (
-                    f", {data['upsert_load']['episodes_per_s']:.0f} upserts" if "upsert_load" in data else "")
             lines.append(
                 f"| {int(size):,} | {backend} | {entry['file_mb']:.1f} | {entry['parse']['mb_per_s']:.1f} "
-                f"| {load} | {data['load']['peak_rss_mb']:.0f} / {data['load'].get('producer_peak_rss_mb', 0):.0f} "
+                f"| {load} | {data['load']['peak_rss_mb']:.0f} "
                 f"| {pp('cooccurring_module', True)} | {similar} | {pp('path_module')} | {pp('stats_counts')} "
                 f"| {plain} | {'yes' if all(q['agree'].values()) else q['agree']} |"
             )

@@ -1,11 +1,8 @@
 """One measured step in its own process, so that each step's peak memory (ru_maxrss) is its own.
 
     python -m bench.child parse FILE
-    python -m bench.child load falkordb STORE_DIR FILE [BATCH] [upsert]
+    python -m bench.child load falkordb STORE_DIR FILE [BATCH]
     python -m bench.child load neo4j - FILE [BATCH]
-
-A load into an empty FalkorDB store is written in bulk; ``upsert`` writes it as a load into a
-non-empty store does.
 
 Prints one JSON object on stdout. ``--profile OUT.html`` runs the step under pyinstrument.
 """
@@ -15,7 +12,6 @@ from __future__ import annotations
 import json
 import resource
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -33,44 +29,6 @@ def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
 
 
-class ProducerPeak:
-    """The peak RSS of this process's Python children (the load's producer process), sampled
-    from /proc while they run: ru_maxrss of the children would mix in redis-server's."""
-
-    def __init__(self, interval_s: float = 0.2):
-        self.peak_mb = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, args=(interval_s,), daemon=True)
-
-    def __enter__(self) -> ProducerPeak:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _sample(self, interval_s: float) -> None:
-        while not self._stop.wait(interval_s):
-            for pid in self._children():
-                try:
-                    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
-                except OSError:
-                    continue
-                if fields.get("Name", "").strip().startswith("python") and "VmHWM" in fields:
-                    self.peak_mb = max(self.peak_mb, int(fields["VmHWM"].split()[0]) / 1024)
-
-    @staticmethod
-    def _children() -> list[str]:
-        pids = []
-        for children in Path("/proc/self/task").glob("*/children"):
-            try:
-                pids += children.read_text().split()
-            except OSError:
-                continue
-        return pids
-
-
 def parse(path: str) -> dict:
     from loaders.listing import ListingEpisode, read_listing
 
@@ -81,7 +39,7 @@ def parse(path: str) -> dict:
     return {"episodes": episodes, "bytes": size, "seconds": seconds, "mb_per_s": size / 1e6 / seconds}
 
 
-def load(backend: str, store_dir: str, path: str, batch: int, bulk: bool = True) -> dict:
+def load(backend: str, store_dir: str, path: str, batch: int) -> dict:
     from domain import open_store
     from loaders.pipeline import load_listings
 
@@ -89,8 +47,7 @@ def load(backend: str, store_dir: str, path: str, batch: int, bulk: bool = True)
     try:
         store.clear()
         start = time.perf_counter()
-        with ProducerPeak() as producer:
-            report = load_listings([path], store, batch_episodes=batch, bulk=bulk)
+        report = load_listings([path], store, batch_episodes=batch)
         seconds = time.perf_counter() - start
         counts = store.counts()
     finally:
@@ -99,9 +56,7 @@ def load(backend: str, store_dir: str, path: str, batch: int, bulk: bool = True)
         "episodes": report.episodes,
         "seconds": seconds,
         "episodes_per_s": report.episodes / seconds,
-        "bulk_episodes": report.bulk_episodes,
         "counts": counts,
-        "producer_peak_rss_mb": producer.peak_mb,  # 0 when the load ran in one process
     }
 
 
@@ -120,7 +75,7 @@ def main(argv: list[str]) -> None:
     if argv[0] == "parse":
         result = parse(argv[1])
     elif argv[0] == "load":
-        result = load(argv[1], argv[2], argv[3], int(argv[4]) if len(argv) > 4 else 200, bulk=argv[5:6] != ["upsert"])
+        result = load(argv[1], argv[2], argv[3], int(argv[4]) if len(argv) > 4 else 200)
     else:
         raise SystemExit(f"unknown step {argv[0]!r}")
     if profiler:
