@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from conftest import LISTING
-from loaders.listing import ListingEpisode, ListingError, PodcastHeader, count_episodes, parse_listing, read_listing
+from loaders.listing import ListingEpisode, ListingError, PodcastHeader, parse_listing, read_listing
 
 # date, duration (s), title, topics, first topic (s), last topic (s), references, stack, libraries
 EXPECTED = [
@@ -244,13 +244,3 @@ def test_reference_and_library_lines_with_notes_in_other_shapes():
         ("https://plain.example/", None),
     ]
     assert episode.libraries == ["https://github.com/acme/rocket"]
-
-
-def test_episodes_are_counted_at_a_glance(tmp_path):
-    assert count_episodes(LISTING) == 10
-    # A "•" elsewhere than in an episode's first line, CRLF line ends and a BOM count nothing more.
-    text = "\ufeffFeb 3, 2020 • 47min\r\nTitle\r\nTopics Include\r\n1:05 – Ruby • Rails\r\nJan 6, 2020 • 1h 2min\r\nOther\r\n"
-    path = tmp_path / "two.txt"
-    path.write_bytes(text.encode("utf-8"))
-    assert count_episodes(path) == 2
-    assert count_episodes(tmp_path / "missing.txt") == 0
