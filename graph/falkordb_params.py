@@ -37,11 +37,24 @@ def cypher_parameters(params: Mapping[str, Any] | None) -> str:
 
 
 def _literal(value: Any, name: str, depth: int) -> str:
-    if isinstance(value, str):
+    # Exact built-in types first, without a function call per scalar: a load's rows are
+    # lists of maps of str, int, bool and None, ~90 of them an episode.
+    kind = type(value)
+    if kind is str:
         return _string(value, name)
+    if kind is dict or kind is list or kind is tuple:
+        if depth >= MAX_DEPTH:
+            raise QueryError(f"parameter {name}: lists and maps nested more than {MAX_DEPTH} deep cannot be sent")
+        if kind is dict:
+            return _map(value, name, depth + 1)
+        return "[" + ",".join([_item(item, name, depth + 1) for item in value]) + "]"
     if value is None:
         return "null"
-    if isinstance(value, bool):
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, bool):  # a bool-like subclass
         return "true" if value else "false"
     if isinstance(value, int):
         if not _INT64_MIN <= value <= _INT64_MAX:
@@ -50,23 +63,63 @@ def _literal(value: Any, name: str, depth: int) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             raise QueryError(f"parameter {name}: {value} is not a number FalkorDB can store")
-        return repr(value)
-    if isinstance(value, (list, tuple, Mapping)):
-        if depth >= MAX_DEPTH:
-            raise QueryError(f"parameter {name}: lists and maps nested more than {MAX_DEPTH} deep cannot be sent")
-        if isinstance(value, Mapping):
-            return "{" + ",".join(_map_key(key, name) + _literal(item, name, depth + 1) for key, item in value.items()) + "}"
-        return "[" + ",".join(_literal(item, name, depth + 1) for item in value) + "]"
+        return repr(float(value))
+    if isinstance(value, str):
+        return _string(str(value), name)
+    if isinstance(value, Mapping):
+        return _literal(dict(value), name, depth)
+    if isinstance(value, (list, tuple)):
+        return _literal(list(value), name, depth)
     raise QueryError(
         f"parameter {name}: a {type(value).__name__} cannot be sent to FalkorDB; "
         "use str, int, float, bool, None, list or dict"
     )
 
 
+def _map(value: dict[Any, Any], name: str, depth: int) -> str:
+    parts = []
+    for key, item in value.items():
+        prefix = _KEY_PREFIXES.get(key) if type(key) is str else None
+        if prefix is None:
+            prefix = _map_key(key, name)
+        # Inline, the plain strings, small ints, booleans and nulls of a load's rows.
+        kind = type(item)
+        if kind is str and item.isascii() and '"' not in item and "\\" not in item and "\0" not in item:
+            parts.append(f'{prefix}"{item}"')
+        elif kind is int and _INT64_MIN <= item <= _INT64_MAX:
+            parts.append(prefix + str(item))
+        elif item is None:
+            parts.append(prefix + "null")
+        elif item is True:
+            parts.append(prefix + "true")
+        elif item is False:
+            parts.append(prefix + "false")
+        else:
+            parts.append(prefix + _literal(item, name, depth))
+    return "{" + ",".join(parts) + "}"
+
+
+def _item(value: Any, name: str, depth: int) -> str:
+    """A list element: maps (a load's rows) and strings without a detour."""
+    kind = type(value)
+    if kind is dict:
+        if depth >= MAX_DEPTH:
+            raise QueryError(f"parameter {name}: lists and maps nested more than {MAX_DEPTH} deep cannot be sent")
+        return _map(value, name, depth + 1)
+    return _literal(value, name, depth)
+
+
+# Map keys already checked, with their literal prefix ("`key`:"): loads use a handful of keys.
+_KEY_PREFIXES: dict[str, str] = {}
+
+
 def _map_key(key: Any, name: str) -> str:
     if not isinstance(key, str) or not key or "`" in key or "\0" in key:
         raise QueryError(f"parameter {name}: map key {key!r} cannot be sent to FalkorDB")
-    return f"`{key}`:"
+    prefix = f"`{key}`:"
+    if type(key) is str and len(_KEY_PREFIXES) < 4096:
+        _KEY_PREFIXES[key] = prefix
+    return prefix
 
 
 def _string(value: str, name: str) -> str:

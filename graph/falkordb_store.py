@@ -9,9 +9,10 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, Callable, Iterable, Iterator
 
 import redis
@@ -27,6 +28,8 @@ from graph.store import GraphStore, Row
 from graph.writer import UpsertStatement
 
 GRAPH_NAME = "stackgraph"
+# Write statements encoded and sent together: the server starts on the first while the rest are encoded.
+PIPELINE_DEPTH = 4
 READ_ONLY_REFUSAL = "read-only: this statement writes; pass write=True (--write on the CLI)"
 
 
@@ -88,6 +91,8 @@ class FalkorDBStore(GraphStore):
         self._server = EmbeddedFalkorDB(directory, lock_timeout=lock_timeout, on_wait=on_wait)
         self._server.start()
         self._db: FalkorDB | None = None
+        # The connection a write sent its statements on, and how many replies it owes.
+        self._unconfirmed: tuple[redis.Connection, int] | None = None
         try:
             self._db = FalkorDB(unix_socket_path=str(self._server.socket_path))
             self._graph = self._db.select_graph(GRAPH_NAME)
@@ -112,21 +117,53 @@ class FalkorDBStore(GraphStore):
         return [dict(zip(columns, (plain(value) for value in row))) for row in result.result_set]
 
     def write(self, statements: Iterable[UpsertStatement]) -> None:
-        """Run the statements one after the other.
+        """Send the statements, in order, without waiting for the server to run them.
 
-        Not MULTI/EXEC: redis-server (8.2 with FalkorDB 4.16) aborts with
-        "'!server.in_exec' is not true" when it replays GRAPH.QUERY commands
-        from a MULTI block in the append-only file, so such a store would not
-        reopen. Nothing is lost without it: the store's lock keeps other
-        processes out, each statement is atomic, and an upsert is idempotent
-        (MERGEs, and parts deleted before they are created), so a batch cut
-        short is completed by running it again.
+        The server runs them while this process goes on (a load extracts its next batch
+        meanwhile). The store's next call, :meth:`close` included, first waits for them and
+        raises :class:`QueryError` naming the first that failed; the others are applied.
+
+        Not MULTI/EXEC: redis-server (8.2 with FalkorDB 4.16) aborts with "'!server.in_exec'
+        is not true" when it replays GRAPH.QUERY commands from a MULTI block in the
+        append-only file, so such a store would not reopen. Nothing is lost without it: the
+        store's lock keeps other processes out, each statement is atomic, and an upsert is
+        idempotent (MERGEs, and parts deleted before they are created), so a batch cut short
+        is completed by running it again.
         """
-        for number, statement in enumerate(statements, start=1):
-            try:
-                self._query("GRAPH.QUERY", statement.query, statement.params)
-            except QueryError as error:
-                raise QueryError(f"write statement {number} failed, the ones before it were applied: {error}") from None
+        self._confirm_writes()
+        connection = self._client().connection_pool.get_connection()
+        self._unconfirmed = (connection, 0)
+        try:
+            numbered = iter(statements)
+            while group := list(itertools.islice(numbered, PIPELINE_DEPTH)):
+                commands = [("GRAPH.QUERY", GRAPH_NAME, cypher_parameters(statement.params) + statement.query, "--compact")
+                            for statement in group]
+                with self._translated_errors():
+                    connection.send_packed_command(connection.pack_commands(commands))
+                self._unconfirmed = (connection, self._unconfirmed[1] + len(group))
+        except BaseException:
+            with suppress(StoreError):
+                self._confirm_writes()  # what was sent before the failure runs all the same
+            raise
+
+    def _confirm_writes(self) -> None:
+        """Read the replies of the statements :meth:`write` sent; raise the first failure."""
+        if self._unconfirmed is None:
+            return
+        connection, sent = self._unconfirmed
+        self._unconfirmed = None
+        failure = None
+        try:
+            with self._translated_errors():
+                for number in range(1, sent + 1):
+                    try:
+                        connection.read_response()
+                    except redis.ResponseError as error:
+                        failure = failure or f"write statement {number} of {sent} failed, the others were applied: {_one_line(error)}"
+        finally:
+            self._client().connection_pool.release(connection)
+        if failure:
+            raise QueryError(failure)
 
     def ensure_schema(self) -> None:
         """A range index on the key of every label but the parts'; existing ones are kept.
@@ -144,20 +181,30 @@ class FalkorDBStore(GraphStore):
                     raise
 
     def close(self) -> None:
-        """Stop the server and release the store's lock. Idempotent."""
-        if self._db is not None:
-            self._db.connection.close()
-            self._db = None
-        self._server.stop()
+        """Wait for the writes sent, stop the server and release the store's lock. Idempotent.
+
+        Raises the failure of a write statement still unconfirmed, once the server is stopped.
+        """
+        try:
+            self._confirm_writes()
+        finally:
+            if self._db is not None:
+                self._db.connection.close()
+                self._db = None
+            self._server.stop()
 
     # -- internals -------------------------------------------------------------
 
-    def _query(self, command: str, query: str, params: Mapping[str, Any] | None) -> QueryResult:
+    def _client(self) -> redis.Redis:
         if self._db is None:
             raise StoreError(f"the store {self.describe()} is closed")
+        return self._db.connection
+
+    def _query(self, command: str, query: str, params: Mapping[str, Any] | None) -> QueryResult:
+        self._confirm_writes()  # a query sees every write before it
         text = cypher_parameters(params) + query
         with self._translated_errors():
-            return QueryResult(self._graph, self._db.connection.execute_command(command, GRAPH_NAME, text, "--compact"))
+            return QueryResult(self._graph, self._client().execute_command(command, GRAPH_NAME, text, "--compact"))
 
     @contextmanager
     def _translated_errors(self) -> Iterator[None]:

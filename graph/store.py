@@ -41,7 +41,12 @@ class GraphStore(abc.ABC):
 
     @abc.abstractmethod
     def write(self, statements: Iterable[UpsertStatement]) -> None:
-        """Run write statements in order: all-or-nothing where the backend allows it (Neo4j)."""
+        """Run write statements in order: all-or-nothing where the backend allows it (Neo4j).
+
+        A store may return once the statements are sent and confirm them at its next call
+        (FalkorDB), so that the server runs them while the caller goes on; that next call,
+        :meth:`close` included, raises the failure.
+        """
 
     @abc.abstractmethod
     def ensure_schema(self) -> None:

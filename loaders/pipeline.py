@@ -8,8 +8,8 @@
   statements, then the co-occurrence counts brought up to date, once.
 
 :func:`load_listings` runs them after a check pass over :func:`episodes`, so that by default
-nothing is written when any episode is invalid. Extraction runs a batch ahead of the writes, in
-a thread. Every write is keyed on natural keys (a MERGE, or an episode's topics replaced with
+nothing is written when any episode is invalid. The stores run a batch's writes while the next
+batch is extracted (FalkorDB confirms them at the next call). Every write is keyed on natural keys (a MERGE, or an episode's topics replaced with
 it), so a load run twice, or re-run after an interruption, leaves the same graph.
 
 >>> report = load_listings([TINY_LISTING], store)
@@ -30,7 +30,6 @@ from graph.model import GraphDocument
 from graph.store import GraphStore
 from loaders.extract import episode_document, episode_id, podcast_document
 from loaders.listing import ListingEpisode, ListingError, PodcastHeader, read_listing
-from loaders.prefetch import in_thread
 
 ListingItem = ListingEpisode | PodcastHeader | ListingError
 Progress = Callable[[int], None]
@@ -170,6 +169,5 @@ def load_listings(
     if on_checked:
         on_checked(checked)
     before = store.counts()
-    batches = in_thread(documents(episodes(checked.paths), catalog or Catalog.default(), batch_episodes))
-    write(store, batches, progress)
+    write(store, documents(episodes(checked.paths), catalog or Catalog.default(), batch_episodes), progress)
     return LoadReport(len(checked.paths), checked.episodes, checked.invalid, before, store.counts())
