@@ -4,13 +4,13 @@ For technologies A and B over N companies, with n(A), n(B) the companies using
 each and n(AB) those using both: support = n(AB)/N, confidence = P(B|A) =
 n(AB)/n(A), lift = n(AB)·N / (n(A)·n(B)), Jaccard = n(AB) / (n(A)+n(B)-n(AB)).
 Cypher returns the counts: from the co-occurrence index the loader keeps
-(graph/cooccurrence.py) while it is fresh, else from the companies' stacks, with
+(domain/cooccurrence.py) while it is fresh, else from the companies' stacks, with
 the same answers; the ratios are computed here.
 
->>> [(c.technology, c.shared) for c in cooccurring(store, "elixir", limit=2)]   # doctest: +SKIP
-[('Phoenix', 4), ('PostgreSQL', 4)]
->>> cooccurring_pairs(store, min_count=3, limit=1)                              # doctest: +SKIP
-[Pair(a='Ruby', b='Ruby on Rails', ..., shared=3, ..., lift=3.33...)]
+>>> [(c.technology, c.shared, round(c.lift, 2)) for c in cooccurring(store, "PostgreSQL")]   # N = 4, 3 use postgres
+[('Redis', 2, 1.33), ('Elixir', 1, 1.33), ('Ruby on Rails', 1, 1.33)]
+>>> [(p.a, p.b, p.shared, p.confidence) for p in cooccurring_pairs(store, min_count=2)]  # Acme and Bolt
+[('Redis', 'PostgreSQL', 2, 1.0)]
 """
 
 from __future__ import annotations
@@ -104,13 +104,15 @@ def _top(store: GraphStore, query: str, params: dict, limit: int | None, column:
     Only the rows up to ``limit`` and those tying with the last of them on ``column`` can be (the
     caller breaks ties): Cypher orders and cuts, and reading goes on while the last row read ties.
     """
-    top = None if limit is None else limit + 16
+    if limit is None:
+        return store.run(query, params)
+    top = limit + 16
     while True:
-        rows = store.run(query + (" LIMIT $top" if top is not None else ""), {**params, "top": top})
-        if top is None or len(rows) < top or rows[-1][column] < rows[limit - 1][column]:
+        rows = store.run(query + " LIMIT $top", {**params, "top": top})
+        if len(rows) < top or rows[-1][column] < rows[limit - 1][column]:
             break
         top *= 4
-    if limit is not None and limit < len(rows):
+    if limit < len(rows):
         last = rows[limit - 1][column]
         rows = [row for row in rows if row[column] >= last]
     return rows

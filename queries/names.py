@@ -1,7 +1,11 @@
 """Find the node a user means by a name: display name, slug or alias, any case.
 
->>> resolve_technology(store, "PostgreSQL")     # doctest: +SKIP
+>>> resolve_technology(store, "PostgreSQL")
 'postgres'
+>>> resolve_technology(store, "elixr")
+Traceback (most recent call last):
+...
+queries.names.UnknownName: no technology named 'elixr' in the store; did you mean 'Elixir'?
 """
 
 from __future__ import annotations
@@ -110,8 +114,10 @@ def resolve_entity(store: GraphStore, name: str) -> Entity:
 
     Prefix the kind to choose when two kinds share a name: ``technology:logflare``.
 
-    >>> resolve_entity(store, "technology:Logflare")   # doctest: +SKIP
-    Entity(kind='technology', label='Technology', id='logflare')
+    >>> resolve_entity(store, "acme")
+    Entity(kind='company', label='Company', id='acme')
+    >>> resolve_entity(store, "technology:Elixir")
+    Entity(kind='technology', label='Technology', id='elixir')
     """
     kind, sep, rest = name.partition(":")
     if sep and kind.strip().lower() in KINDS:

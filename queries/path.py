@@ -4,8 +4,12 @@ Either end may be a company, technology, person or episode (see
 :func:`queries.names.resolve_entity`); paths follow relationships either way,
 up to ``MAX_HOPS`` of them.
 
->>> [p.chain for p in path(store, "Elixir", "Google Cloud")]   # doctest: +SKIP
-['Elixir <-USES- Logflare -HOSTED_ON-> Google Cloud', 'Elixir <-USES- Logflare -USES-> Google Cloud']
+>>> [p.chain for p in path(store, "Elixir", "PostgreSQL")]
+['Elixir <-USES- Coil -USES-> PostgreSQL']
+>>> for p in path(store, "Redis", "Elixir"):
+...     print(p.hops, p.chain)
+4 Redis <-USES- Acme -USES-> PostgreSQL <-USES- Coil -USES-> Elixir
+4 Redis <-USES- Bolt -USES-> PostgreSQL <-USES- Coil -USES-> Elixir
 """
 
 from __future__ import annotations

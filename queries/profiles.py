@@ -1,11 +1,14 @@
-"""Companies as sets of technologies: the shared input of the similarity questions.
+"""Companies as sets of technologies, read around one stack: the input of the similarity questions.
 
-Counts come from Cypher; the ratios (Jaccard, IDF, cosine) are computed here in
-Python, so the same statement runs unchanged on FalkorDB and Neo4j.
+Only the companies sharing a technology with the stack asked about are read, and the global
+counts (N, document frequencies) only for the technologies that matter. Counts come from
+Cypher; the ratios (Jaccard, IDF, cosine) are computed here in Python, so the same statements
+run unchanged on FalkorDB and Neo4j.
 
->>> profiles = Profiles.load(store)                  # doctest: +SKIP
->>> profiles.jaccard(profiles.stacks["remote-com"], profiles.stacks["scrollkeeper"])  # doctest: +SKIP
-0.391304347826087
+>>> sorted(users(store, ["postgres", "redis", "rails", "go"]).items())   # no company uses go
+[('postgres', 3), ('rails', 1), ('redis', 2)]
+>>> jaccard(company_stack(store, "acme"), company_stack(store, "coil"))   # {postgres} of 4 technologies
+0.25
 """
 
 from __future__ import annotations
@@ -15,91 +18,9 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, TypeVar
 
 from domain.cooccurrence import is_fresh
-from graph.store import GraphStore
-
-COMPANY_STACKS = """
-MATCH (c:Company)
-OPTIONAL MATCH (c)-[:USES]->(t:Technology)
-RETURN c.id AS id, c.name AS name, collect(DISTINCT t.id) AS technologies
-"""
-
-TECHNOLOGIES = """
-MATCH (t:Technology)
-RETURN t.id AS id, t.name AS name, t.category AS category
-"""
+from graph.store import GraphStore, Row
 
 T = TypeVar("T")
-
-
-def take(rows: list[T], limit: int | None) -> list[T]:
-    """The first ``limit`` rows; ``None`` keeps all, 0 keeps none."""
-    if limit is None:
-        return rows
-    if limit < 0:
-        raise ValueError("limit must be 0 or more")
-    return rows[:limit]
-
-
-def idf_cosine(idf_of: Callable[[str], float], a: frozenset[str], b: frozenset[str]) -> float:
-    """Cosine of the two sets as binary vectors weighted by ``idf_of``."""
-    idf = {t: idf_of(t) for t in a | b}
-    dot = sum(idf[t] ** 2 for t in a & b)
-    norm_a = math.sqrt(sum(idf[t] ** 2 for t in a))
-    norm_b = math.sqrt(sum(idf[t] ** 2 for t in b))
-    return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
-
-
-@dataclass(frozen=True)
-class Profiles:
-    """Every company's technology set, with the names needed to print them."""
-
-    stacks: dict[str, frozenset[str]]
-    company_names: dict[str, str]
-    technology_names: dict[str, str]
-    categories: dict[str, str]
-
-    @classmethod
-    def load(cls, store: GraphStore) -> Profiles:
-        stacks, company_names = {}, {}
-        for row in store.run(COMPANY_STACKS):
-            stacks[row["id"]] = frozenset(t for t in row["technologies"] if t is not None)
-            company_names[row["id"]] = row["name"] or row["id"]
-        names, categories = {}, {}
-        for row in store.run(TECHNOLOGIES):
-            names[row["id"]] = row["name"] or row["id"]
-            categories[row["id"]] = row["category"] or "other"
-        return cls(stacks, company_names, names, categories)
-
-    @property
-    def companies(self) -> int:
-        return len(self.stacks)
-
-    def document_frequency(self, technology: str) -> int:
-        return sum(1 for stack in self.stacks.values() if technology in stack)
-
-    def idf(self, technology: str) -> float:
-        """log(N / df); a technology no company uses has no weight (0.0)."""
-        df = self.document_frequency(technology)
-        return math.log(self.companies / df) if df else 0.0
-
-    @staticmethod
-    def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-        union = len(a | b)
-        return len(a & b) / union if union else 0.0
-
-    def cosine(self, a: frozenset[str], b: frozenset[str]) -> float:
-        """Cosine of the two sets as binary vectors weighted by IDF."""
-        return idf_cosine(self.idf, a, b)
-
-    def names(self, technologies: Iterable[str]) -> list[str]:
-        """Display names, sorted case-insensitively."""
-        return sorted((self.technology_names.get(t, t) for t in technologies), key=lambda n: (n.lower(), n))
-
-
-# --- Around one stack: only the companies that share something with it ------------------------
-# The whole-graph Profiles above is O(companies) per call; the questions "who resembles this
-# stack" and "what goes with this technology" need only the companies sharing a technology with
-# it, plus global counts (N, document frequencies) for the technologies that matter.
 
 TOTAL = "MATCH (c:Company) RETURN count(c) AS companies"
 
@@ -110,8 +31,8 @@ RETURN DISTINCT t.id AS id
 
 # Sizes first, stacks only for the companies kept ({limit}: empty, or a LIMIT on the best by Jaccard).
 # Per record (company x shared technology: ~400k at 100k episodes) nothing but the count; the
-# subject is left out per company, and a company's stack size is its USES degree ({used}), not a
-# walk of its stack. USES is one relationship per company and technology (the loader MERGEs it).
+# subject is left out per company, and a company's stack size is its USES degree, not a walk of
+# its stack. USES is one relationship per company and technology (the loader MERGEs it).
 CANDIDATES = """
 MATCH (t:Technology)<-[:USES]-(o:Company)
 WHERE t.id IN $stack
@@ -125,7 +46,7 @@ RETURN o.id AS id, o.name AS name, technologies, jaccard
 ORDER BY jaccard DESC
 """
 
-# The stacks of companies already chosen (by queries.stack_matrix).
+# The stacks of companies chosen elsewhere (by a queries.projection.StackProjection).
 STACKS_OF = """
 UNWIND $ids AS id
 MATCH (o:Company {id: id})-[:USES]->(x:Technology)
@@ -133,7 +54,7 @@ RETURN o.id AS id, o.name AS name, collect(x.id) AS technologies
 """
 
 # A technology's users: the co-occurrence index's diagonal when it is fresh, else its USES degree
-# ({users}; FalkorDB's indegree walks the edges: 160 ms for a typical stack's technologies at 100k).
+# (FalkorDB walks the edges for it: 160 ms for a typical stack's technologies at 100k).
 INDEXED_USERS = """
 MATCH (t:Technology)-[r:CO_OCCURS]->(t)
 WHERE t.id IN $ids
@@ -153,6 +74,29 @@ RETURN t.id AS id, t.name AS name, t.category AS category
 """
 
 
+def take(rows: list[T], limit: int | None) -> list[T]:
+    """The first ``limit`` rows; ``None`` keeps all, 0 keeps none."""
+    if limit is None:
+        return rows
+    if limit < 0:
+        raise ValueError("limit must be 0 or more")
+    return rows[:limit]
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def idf_cosine(idf_of: Callable[[str], float], a: frozenset[str], b: frozenset[str]) -> float:
+    """Cosine of the two sets as binary vectors weighted by ``idf_of``."""
+    idf = {t: idf_of(t) for t in a | b}
+    dot = sum(idf[t] ** 2 for t in a & b)
+    norm_a = math.sqrt(sum(idf[t] ** 2 for t in a))
+    norm_b = math.sqrt(sum(idf[t] ** 2 for t in b))
+    return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
+
+
 def total_companies(store: GraphStore) -> int:
     return store.run(TOTAL)[0]["companies"]
 
@@ -170,15 +114,13 @@ def users(store: GraphStore, technologies: Iterable[str], *, indexed: bool | Non
     ids = sorted(set(technologies))
     if not ids:
         return {}
-    if indexed if indexed is not None else is_fresh(store):
-        query = INDEXED_USERS
-    else:
-        query = USERS
+    query = INDEXED_USERS if (indexed if indexed is not None else is_fresh(store)) else USERS
     return {row["id"]: row["companies"] for row in store.run(query, {"ids": ids}) if row["companies"]}
 
 
 def technologies(store: GraphStore, ids: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """Display names and categories of ``ids``, as Profiles holds them (an id not in the store has neither)."""
+    """Display names and categories of ``ids`` (the id and "other" where the store has none; an id
+    not in the store has neither)."""
     ids = sorted(set(ids))
     names, categories = {}, {}
     for row in store.run(NAMED, {"ids": ids}) if ids else []:
@@ -189,40 +131,37 @@ def technologies(store: GraphStore, ids: Iterable[str]) -> tuple[dict[str, str],
 
 @dataclass(frozen=True)
 class Neighbourhood:
-    """The companies sharing at least one technology with ``stack`` (``exclude`` left out), with their stacks."""
+    """Companies sharing at least one technology with a stack, with their stacks."""
 
-    stack: frozenset[str]
     stacks: dict[str, frozenset[str]]
     company_names: dict[str, str]
-
     complete: bool = True  # False: only the ``top`` best by Jaccard were read
 
     @classmethod
     def load(
         cls, store: GraphStore, stack: frozenset[str], exclude: str | None = None, top: int | None = None
     ) -> Neighbourhood:
-        """All of them, or (``top``) the ``top`` best by Jaccard, ordered in Cypher so that only those rows travel."""
+        """All of them (``exclude`` left out), or the ``top`` best by Jaccard, ordered in Cypher so
+        that only those rows travel."""
         if not stack:
-            return cls(stack, {}, {})
+            return cls({}, {})
         query = CANDIDATES.format(limit="LIMIT $top" if top is not None else "")
         rows = store.run(query, {"stack": sorted(stack), "exclude": exclude, "size": len(stack), "top": top})
-        stacks, names = cls._read(rows)
-        return cls(stack, stacks, names, top is None or len(rows) < top)
+        return cls(*cls._read(rows), top is None or len(rows) < top)
 
     @classmethod
-    def of(cls, store: GraphStore, stack: frozenset[str], companies: list[str]) -> Neighbourhood:
+    def of(cls, store: GraphStore, companies: list[str]) -> Neighbourhood:
         """The given companies (ids) only, chosen elsewhere, with their stacks."""
-        stacks, names = cls._read(store.run(STACKS_OF, {"ids": companies}) if companies else [])
-        return cls(stack, stacks, names)
+        return cls(*cls._read(store.run(STACKS_OF, {"ids": companies}) if companies else []))
 
     @staticmethod
-    def _read(rows: list[dict]) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+    def _read(rows: list[Row]) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
         stacks = {row["id"]: frozenset(t for t in row["technologies"] if t is not None) for row in rows}
         return stacks, {row["id"]: row["name"] or row["id"] for row in rows}
 
 
 class Weights:
-    """IDF weights, log(N / df), for the technologies asked about only; as Profiles.idf, 0.0 for df = 0."""
+    """IDF weights, log(N / df), for the technologies asked about only; 0.0 for a technology no company uses."""
 
     def __init__(self, store: GraphStore, technologies: Iterable[str], frequencies: dict[str, int] | None = None):
         """``frequencies``: the companies using each technology, when the caller holds them already."""
@@ -237,5 +176,4 @@ class Weights:
         return self._idf[technology]
 
     def cosine(self, a: frozenset[str], b: frozenset[str]) -> float:
-        """Profiles.cosine, with these weights."""
         return idf_cosine(self.idf, a, b)

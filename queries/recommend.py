@@ -3,18 +3,22 @@
 The score of a technology is the sum of the similarities (Jaccard by default, or
 IDF cosine) of the ``neighbours`` most similar companies that use it.
 
->>> [(r.technology, r.companies) for r in recommend(store, "ScrollKeeper", limit=1)]   # doctest: +SKIP
-[('Redis', ['Remote.com', ...])]
+>>> [(r.technology, r.companies, round(r.score, 2)) for r in recommend(store, "Bolt")]   # Acme 2/3, Coil 1/3
+[('Ruby on Rails', ['Acme'], 0.67), ('Elixir', ['Coil'], 0.33)]
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from graph.store import GraphStore
 from queries.names import resolve_company
 from queries.profiles import company_stack, take, technologies
 from queries.similar import ranked
+
+if TYPE_CHECKING:
+    from queries.projection import StackProjection
 
 
 @dataclass(frozen=True)
@@ -27,15 +31,17 @@ class Recommendation:
 
 
 def recommend(
-    store: GraphStore, company: str, *, neighbours: int = 3, by: str = "jaccard", limit: int | None = None
+    store: GraphStore, company: str, *, neighbours: int = 3, by: str = "jaccard", limit: int | None = None,
+    projection: StackProjection | None = None,
 ) -> list[Recommendation]:
     """Technologies the ``neighbours`` most similar companies use and ``company`` does not.
 
     Ordered by score, then the number of companies behind it (both descending), then name.
+    ``projection``: as for :func:`queries.similar.similar`.
     """
     slug = resolve_company(store, company)
     stack = company_stack(store, slug)
-    nearest = ranked(store, stack, slug, by, max(neighbours, 0))
+    nearest = ranked(store, stack, slug, by, max(neighbours, 0), projection)
     scores: dict[str, float] = {}
     behind: dict[str, list[str]] = {}
     for neighbour, other in nearest:

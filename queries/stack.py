@@ -1,7 +1,7 @@
 """What a company runs: its technologies grouped by category, hosting providers first.
 
->>> company_stack(store, "GoRails")[:2]         # doctest: +SKIP
-[StackItem(category='hosting', technology='DigitalOcean', slug='digitalocean', hosting=True), ...]
+>>> [(item.category, item.technology) for item in company_stack(store, "Acme")]   # no hosting provider
+[('cache', 'Redis'), ('database', 'PostgreSQL'), ('framework', 'Ruby on Rails')]
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """When a technology comes up: the episodes whose featured company uses it or whose topics mention it.
 
->>> [(t.date, t.company, t.timestamps) for t in timeline(store, "influxdb")]   # doctest: +SKIP
-[('2019-12-19', 'Nova ADC', [...]), ('2020-02-10', 'Smart Music', ['18:29', '19:32'])]
+>>> [(t.date, t.company, t.in_stack, t.timestamps) for t in timeline(store, "redis")]   # no topics to stamp
+[('2020-02-03', 'Acme', True, []), ('2020-02-04', 'Bolt', True, [])]
 """
 
 from __future__ import annotations

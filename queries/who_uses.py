@@ -1,7 +1,7 @@
 """Which companies use a technology, with the episode, its date and the guests.
 
->>> [u.company for u in who_uses(store, "elixir")]   # doctest: +SKIP
-['Smart Music', 'ScrollKeeper', 'Remote.com', 'Logflare']
+>>> [(u.company, u.date, u.guests) for u in who_uses(store, "postgres")]   # newest first
+[('Coil', '2020-02-05', ['Cy Young']), ('Bolt', '2020-02-04', ['Bob Ray']), ('Acme', '2020-02-03', ['Ann Lee'])]
 """
 
 from __future__ import annotations

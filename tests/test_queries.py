@@ -29,13 +29,13 @@ import math
 import pytest
 
 import queries.path
-from conftest import LISTING
-from graph import GraphStore
+from conftest import LISTING, REPO
 from loaders.pipeline import load_listings
 from queries.cooccurring import cooccurring, cooccurring_pairs
 from queries.hosting import hosting
 from queries.names import UnknownName, resolve_entity
 from queries.path import path
+from queries.profiles import users
 from queries.recommend import recommend
 from queries.related import related
 from queries.similar import similar, similar_to_stack
@@ -43,33 +43,7 @@ from queries.stack import company_stack
 from queries.timeline import clock, timeline
 from queries.who_uses import who_uses
 
-TINY = """\
-Feb 3, 2020 • 47min
-Acme Is a Rocket Shop
-In this episode of Running in Production, Ann Lee goes over building Acme.
-⚙️ Tech Stack
-postgres →
-redis →
-rails →
-
-Feb 4, 2020 • 40min
-Bolt Is a Bike Shop
-In this episode of Running in Production, Bob Ray goes over building Bolt.
-⚙️ Tech Stack
-postgres →
-redis →
-
-Feb 5, 2020 • 40min
-Coil Is a Spring Shop
-In this episode of Running in Production, Cy Young goes over building Coil.
-⚙️ Tech Stack
-postgres →
-elixir →
-
-Feb 6, 2020 • 40min
-Dune Is a Sand Shop
-In this episode of Running in Production, Di Fox goes over building Dune.
-"""
+TINY_LISTING = REPO / "tests" / "data" / "tiny.txt"
 
 
 @pytest.fixture
@@ -79,30 +53,10 @@ def graph(store):
 
 
 @pytest.fixture
-def tiny(store, tmp_path):
+def tiny(store):
     """Acme {postgres, redis, rails}, Bolt {postgres, redis}, Coil {postgres, elixir}, Dune {} (no stack)."""
-    listing = tmp_path / "tiny.txt"
-    listing.write_text(TINY, encoding="utf-8")
-    load_listings([listing], store)
+    load_listings([TINY_LISTING], store)
     return store
-
-
-def test_degree_expressions_count_stacks_and_users(graph):
-    """Each backend's own degree expression and the portable one give the counts of the table above."""
-    for expression in (graph.degree, lambda *args, **kw: GraphStore.degree(graph, *args, **kw)):
-        stacks = graph.run(f"MATCH (c:Company) WHERE c.id IN ['smart-music', 'logflare'] RETURN c.id AS id, "
-                           f"{expression('c', 'USES')} AS n ORDER BY id")
-        assert stacks == [{"id": "logflare", "n": 9}, {"id": "smart-music", "n": 23}]
-        users = graph.run(f"MATCH (t:Technology) WHERE t.id IN ['postgres', 'redis'] RETURN t.id AS id, "
-                          f"{expression('t', 'USES', incoming=True)} AS n ORDER BY id")
-        assert users == [{"id": "postgres", "n": 9}, {"id": "redis", "n": 6}]
-
-
-def test_degree_expressions_take_only_schema_types_and_plain_names(graph):
-    with pytest.raises(ValueError, match="unknown relationship type"):
-        graph.degree("c", "USES]->() DETACH DELETE c //")
-    with pytest.raises(ValueError, match="not a Cypher variable name"):
-        graph.degree("c) DETACH DELETE (c", "USES")
 
 
 # --- cooccurring -------------------------------------------------------------------------------
@@ -162,6 +116,13 @@ def test_cooccurring_pairs(graph):
 
 
 # --- similar / recommend --------------------------------------------------------------------------
+
+
+def test_users_from_the_index_and_from_the_stacks(graph):
+    # postgres: all but Openship; redis: SM VA Kernl Remote GoRails ScholarPack; no company lists "go"
+    expected = {"postgres": 9, "redis": 6}
+    for indexed in (True, False):
+        assert users(graph, ["postgres", "redis", "go"], indexed=indexed) == expected
 
 
 def test_jaccard_of_remote_and_scrollkeeper(graph):
@@ -274,7 +235,7 @@ def test_path_of_four_and_five_hops(store, tmp_path, monkeypatch, meet_in_the_mi
     episode and the podcast, Acme in four hops by one path, elixir (Coil's) in five."""
     monkeypatch.setattr(queries.path, "MEET_IN_THE_MIDDLE_PAIRS", meet_in_the_middle)
     listing = tmp_path / "podcast.txt"
-    listing.write_text(PODCAST_HEADER + TINY, encoding="utf-8")
+    listing.write_text(PODCAST_HEADER + TINY_LISTING.read_text(encoding="utf-8"), encoding="utf-8")
     load_listings([listing], store)
     assert [p.chain for p in path(store, "company:Dune", "company:Acme")] == [
         "Dune <-FEATURES- Dune Is a Sand Shop <-HAS_EPISODE- Running in Production "

@@ -1,4 +1,4 @@
-"""Every stack in memory, for a session that asks "which companies resemble this stack" again and again.
+"""Every stack in memory, for a long-lived process that asks "which companies resemble this stack" again and again.
 
 Ranking companies exactly by Jaccard counts, for a stack S, the technologies each company shares
 with it: one record per company and technology of S, the sum of S's technologies' users. A popular
@@ -8,21 +8,26 @@ grouping them. Like a graph-algorithms library's in-memory projection, this hold
 companies lists as integer arrays, read once in one statement, so that a question is a vectorised
 count (a few milliseconds) and the store is asked only about the companies that made the cut.
 
-The projection is kept per store object and used from a store's second question on: a one-shot
-CLI call pays a Cypher query, not a read of every stack. It is read again whenever the graph's
-stacks may have changed, which :func:`stacks_version` tells from the co-occurrence index's mark
-(every load and every ``cypher --write`` sets it) and the USES count. A write through the Python
-API that swaps one USES for another leaves both as they were: run it inside
+The process that owns one (the HTTP service, the benchmark) reads it once and passes it to
+``similar``, ``similar_to_stack`` or ``recommend`` as ``projection=``: they pick their candidates
+with it and rank them as they do without it. Each question first calls :meth:`StackProjection.refresh`,
+which reads the stacks again when the co-occurrence index's mark (set by every load and every
+``cypher --write``) or the USES count says they may have changed. A write through the Python API
+that swaps one USES for another leaves both as they were: run it inside
 ``domain.cooccurrence.untracked_write(store)``, as ``cypher --write`` does.
 
->>> matrix = StackMatrix.read(store)                               # doctest: +SKIP
->>> matrix.best_by_jaccard(frozenset({"rails", "postgres"}), exclude=None, limit=1)  # doctest: +SKIP
-['gorails']
+>>> projection = StackProjection.read(store)
+>>> sorted(projection.companies)                                 # Dune uses nothing
+['acme', 'bolt', 'coil']
+>>> projection.best_by_jaccard(frozenset({"postgres", "redis"}), exclude="bolt", limit=1)   # Acme 2/3, Coil 1/3
+['acme']
+>>> from queries.similar import similar
+>>> [(s.company, s.shared_count) for s in similar(store, "Bolt", limit=1, projection=projection)]
+[('Acme', 2)]
 """
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -31,16 +36,13 @@ import numpy as np
 from domain.cooccurrence import read_state
 from graph.store import GraphStore
 
-# Technology ids with the slugs of their users; how the lists travel is the store's choice
-# (GraphStore.text_list: FalkorDB joins each into one string, which it sends much faster).
 USERS_OF_EACH = """
 MATCH (t:Technology)<-[:USES]-(c:Company)
-WITH t, collect(c.id) AS users
-RETURN t.id AS id, users
+RETURN t.id AS id, collect(c.id) AS users
 """
 
 
-def stacks_version(store: GraphStore) -> tuple | None:
+def stacks_version(store: GraphStore) -> tuple[object, ...] | None:
     """Changes whenever a load or a ``cypher --write`` may have changed a stack (three cheap reads).
 
     ``None`` on a graph without the co-occurrence index's mark, which no load has written: nothing
@@ -51,17 +53,19 @@ def stacks_version(store: GraphStore) -> tuple | None:
 
 
 @dataclass
-class StackMatrix:
-    """The company × technology USES incidence as one array of user indices per technology."""
+class StackProjection:
+    """The company × technology USES incidence of one store as one array of user indices per technology."""
 
     companies: list[str]  # slugs, by index
     users: dict[str, np.ndarray]  # technology id -> indices of the companies using it
     stack_sizes: np.ndarray  # by company index: technologies used
     company_index: dict[str, int] = field(repr=False)
+    version: tuple[object, ...] | None = None  # stacks_version when read
 
     @classmethod
-    def read(cls, store: GraphStore) -> StackMatrix:
+    def read(cls, store: GraphStore) -> StackProjection:
         """Every company's stack, in one statement."""
+        version = stacks_version(store)  # before the read: a write during it makes the next refresh read again
         company_index: dict[str, int] = {}
         users = {}
         for row in store.run(USERS_OF_EACH):
@@ -70,7 +74,18 @@ class StackMatrix:
                 (company_index.setdefault(slug, len(company_index)) for slug in slugs), dtype=np.int64, count=len(slugs)
             )
         everyone = np.concatenate(list(users.values())) if users else np.zeros(0, dtype=np.int64)
-        return cls(list(company_index), users, np.bincount(everyone, minlength=len(company_index)), company_index)
+        sizes = np.bincount(everyone, minlength=len(company_index))
+        return cls(list(company_index), users, sizes, company_index, version)
+
+    def refresh(self, store: GraphStore) -> bool:
+        """Read ``store``'s stacks again if they may have changed since; whether this now holds them
+        (false when no index mark tells a change: the caller asks Cypher instead)."""
+        version = stacks_version(store)
+        if version is None:
+            return False
+        if version != self.version:
+            vars(self).update(vars(StackProjection.read(store)))  # in place: the owner keeps its one object
+        return True
 
     def users_of(self, technologies: Iterable[str]) -> dict[str, int]:
         """Companies using each of ``technologies`` (absent: none), as profiles.users counts them."""
@@ -94,29 +109,3 @@ class StackMatrix:
             kept = scores >= np.partition(scores, -limit)[-limit] - 1e-9
             candidates, scores = candidates[kept], scores[kept]
         return [self.companies[i] for i in candidates[np.argsort(-scores, kind="stable")]]
-
-
-@dataclass
-class _Session:
-    questions: int = 0
-    version: tuple | None = None
-    matrix: StackMatrix | None = None
-
-
-_sessions: weakref.WeakKeyDictionary[GraphStore, _Session] = weakref.WeakKeyDictionary()
-
-
-def for_repeated_questions(store: GraphStore) -> StackMatrix | None:
-    """The projection of ``store``'s stacks, read again if they may have changed; ``None`` (Cypher
-    answers alone) on a store's first question, or when a change could not be told."""
-    session = _sessions.setdefault(store, _Session())
-    session.questions += 1
-    if session.questions == 1:
-        return None
-    version = stacks_version(store)
-    if version is None:
-        session.matrix = None
-        return None
-    if session.matrix is None or version != session.version:
-        session.matrix, session.version = StackMatrix.read(store), version
-    return session.matrix
