@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import io
 import json
-from itertools import combinations
 from typing import Any
 
 import networkx as nx
+from networkx.algorithms import bipartite
 
 from graph import GraphStore
 from domain.schema import SCHEMA
@@ -96,32 +96,34 @@ def find_node(graph: nx.MultiDiGraph, name: str) -> str | None:
     return min(matches)[1] if matches else None
 
 
-def company_stacks(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
-    """Company node key -> the technology node keys it USES."""
-    stacks: dict[str, set[str]] = {
-        key: set() for key, data in graph.nodes(data=True) if data.get("label") == "Company"
-    }
-    for source, target, rel_type in graph.edges(keys=True):
-        if rel_type == "USES" and source in stacks:
-            stacks[source].add(target)
-    return stacks
+def _uses_graph(graph: nx.MultiDiGraph) -> tuple[nx.Graph, list[str]]:
+    """The bipartite company-technology USES graph, with the nodes' attributes, and its companies in graph order.
+
+    Every company is a node, with a stack or without.
+    """
+    companies = [key for key, label in graph.nodes(data="label") if label == "Company"]
+    uses = nx.Graph()
+    uses.add_nodes_from((key, graph.nodes[key]) for key in companies)
+    edges = [(a, b) for a, b, rel_type in graph.edges(keys=True) if rel_type == "USES" and a in uses]
+    uses.add_nodes_from((b, graph.nodes[b]) for _, b in edges)
+    uses.add_edges_from(edges)
+    return uses, companies
 
 
 def cooccurrence_graph(graph: nx.MultiDiGraph, min_count: int = 1) -> nx.Graph:
     """Technologies as nodes; an edge where at least ``min_count`` companies use both (weight = that count).
 
-    Technologies without such an edge are left out.
+    Technologies without such an edge are left out. Edges come in the order the companies first
+    use both (then by name), which Louvain in ``technology_analysis`` depends on.
     """
-    weights: dict[tuple[str, str], int] = {}
-    for stack in company_stacks(graph).values():
-        for pair in combinations(sorted(stack), 2):
-            weights[pair] = weights.get(pair, 0) + 1
+    uses, companies = _uses_graph(graph)
+    together = bipartite.generic_weighted_projected_graph(uses, set(uses) - set(companies))
+    rank = {key: index for index, key in enumerate(companies)}
+    pairs = sorted((*sorted((a, b)), n) for a, b, n in together.edges(data="weight") if n >= min_count)
+    pairs.sort(key=lambda pair: min(rank[key] for key in nx.common_neighbors(uses, pair[0], pair[1])))
     result = nx.Graph()
-    for (a, b), weight in weights.items():
-        if weight >= min_count:
-            for key in (a, b):
-                result.add_node(key, **graph.nodes[key])
-            result.add_edge(a, b, weight=weight)
+    result.add_edges_from((a, b, {"weight": n}) for a, b, n in pairs)
+    result.add_nodes_from((key, together.nodes[key]) for key in list(result))
     return result
 
 
@@ -131,14 +133,12 @@ def similar_companies_graph(graph: nx.MultiDiGraph, min_shared: int = 1) -> nx.G
     Edge attributes: ``weight`` (Jaccard of the two stacks) and ``shared`` (how many technologies).
     Every company is a node, even one sharing nothing.
     """
-    stacks = company_stacks(graph)
+    uses, companies = _uses_graph(graph)
+    shared = bipartite.generic_weighted_projected_graph(uses, companies)
     result = nx.Graph()
-    for key in stacks:
-        result.add_node(key, **graph.nodes[key])
-    for a, b in combinations(sorted(stacks), 2):
-        shared = stacks[a] & stacks[b]
-        if len(shared) >= min_shared and shared:
-            result.add_edge(a, b, weight=len(shared) / len(stacks[a] | stacks[b]), shared=len(shared))
+    result.add_nodes_from(shared.nodes(data=True))
+    pairs = sorted((*sorted((a, b)), n) for a, b, n in shared.edges(data="weight") if n >= min_shared)
+    result.add_edges_from((a, b, {"weight": n / (uses.degree(a) + uses.degree(b) - n), "shared": n}) for a, b, n in pairs)
     return result
 
 
@@ -196,20 +196,17 @@ def technology_analysis(graph: nx.MultiDiGraph, seed: int = 42) -> list[dict[str
     Louvain communities (seeded, so deterministic) of the co-occurrence graph, weight = shared
     companies; community 0 is the largest.
     """
-    bipartite = nx.Graph()
+    stacks = nx.Graph()
     for source, target, rel_type in graph.edges(keys=True):
         if rel_type in ("USES", "HOSTED_ON"):
-            bipartite.add_edge(source, target)
-    degree = nx.degree_centrality(bipartite) if bipartite else {}
-    betweenness = nx.betweenness_centrality(bipartite) if bipartite else {}
+            stacks.add_edge(source, target)
+    degree = nx.degree_centrality(stacks) if stacks else {}
+    betweenness = nx.betweenness_centrality(stacks) if stacks else {}
     cooccurrence = cooccurrence_graph(graph)
     communities = nx.community.louvain_communities(cooccurrence, weight="weight", seed=seed) if cooccurrence else []
     ordered = sorted((sorted(c) for c in communities), key=lambda c: (-len(c), c))
     community_of = {key: index for index, members in enumerate(ordered) for key in members}
-    users: dict[str, int] = {}
-    for source, target, rel_type in graph.edges(keys=True):
-        if rel_type == "USES":
-            users[target] = users.get(target, 0) + 1
+    uses, _ = _uses_graph(graph)
     rows = []
     for key, data in graph.nodes(data=True):
         if data.get("label") != "Technology":
@@ -218,7 +215,7 @@ def technology_analysis(graph: nx.MultiDiGraph, seed: int = 42) -> list[dict[str
             "technology": key.partition(":")[2],
             "name": data.get("name"),
             "category": data.get("category"),
-            "companies": users.get(key, 0),
+            "companies": uses.degree(key) if key in uses else 0,
             "degree": round(degree.get(key, 0.0), 4),
             "betweenness": round(betweenness.get(key, 0.0), 4),
             "community": community_of.get(key),
