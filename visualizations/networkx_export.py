@@ -223,10 +223,3 @@ def technology_analysis(graph: nx.MultiDiGraph, seed: int = 42) -> list[dict[str
     rows.sort(key=lambda r: (-r["betweenness"], -r["companies"], r["technology"]))
     return rows
 
-
-def communities(graph: nx.MultiDiGraph, seed: int = 42) -> list[list[str]]:
-    """The technology communities (slugs), largest first, as technology_analysis numbers them."""
-    cooccurrence = cooccurrence_graph(graph)
-    found = nx.community.louvain_communities(cooccurrence, weight="weight", seed=seed) if cooccurrence else []
-    ordered = sorted((sorted(c) for c in found), key=lambda c: (-len(c), c))
-    return [[key.partition(":")[2] for key in members] for members in ordered]

@@ -18,9 +18,6 @@ import networkx as nx
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SDO
 
-from graph import GraphStore
-from visualizations.networkx_export import store_graph
-
 SG = Namespace("https://stackgraph.dev/vocab#")
 ID = "https://stackgraph.dev/id/"
 RDF_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "nt": "nt"}
@@ -107,10 +104,6 @@ def networkx_to_rdf(graph: nx.MultiDiGraph) -> Graph:
             # which episode said so: a statement about the use, kept simple as a triple on the company
             rdf.add((subjects[source], SG.stackFrom, iri("Episode", data["episode"])))
     return rdf
-
-
-def store_rdf(store: GraphStore) -> Graph:
-    return networkx_to_rdf(store_graph(store))
 
 
 def export_rdf(graph: Graph, fmt: str) -> str:
