@@ -22,6 +22,7 @@ from urllib.parse import quote
 import networkx as nx
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SDO
+from rdflib.query import ResultRow
 
 SG = Namespace("https://stackgraph.dev/vocab#")
 ID = "https://stackgraph.dev/id/"
@@ -164,11 +165,9 @@ def sparql_rows(graph: Graph, query: str) -> list[dict[str, Any]]:
         return [{"ask": bool(result.askAnswer)}]
     if result.type != "SELECT":
         raise ValueError("only SELECT and ASK queries are supported")
-    names = [str(v) for v in result.vars]
-    rows = []
-    for row in result:
-        rows.append({name: (None if value is None else _python(value)) for name, value in zip(names, row)})
-    return rows
+    names = [str(v) for v in result.vars or []]
+    return [{name: (None if value is None else _python(value)) for name, value in zip(names, row)}
+            for row in result if isinstance(row, ResultRow)]  # a SELECT's rows all are
 
 
 def _python(term: Any) -> Any:
