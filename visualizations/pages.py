@@ -240,7 +240,14 @@ def _colour(data: dict[str, Any], categories: dict[str, str]) -> tuple[str, str]
 
 
 def build_page(shown: nx.Graph, full: nx.MultiDiGraph, heading: str, weighted: bool) -> str:
-    """The HTML of one page showing ``shown`` (a subgraph or derived graph of ``full``)."""
+    """The HTML of one page showing ``shown`` (a subgraph or derived graph of ``full``).
+
+    >>> from visualizations.networkx_export import store_graph
+    >>> graph = store_graph(store)
+    >>> page = build_page(graph, graph, "Tiny", weighted=False)
+    >>> "<title>Tiny</title>" in page, "16 nodes, 19 edges" in page, external_resources(page)
+    (True, True, [])
+    """
     net = Network(height="92vh", width="100%", directed=shown.is_directed(), cdn_resources="in_line",
                   select_menu=True, filter_menu=True, heading="")
     # Autoescape: the template puts node ids and the heading into HTML (the select menu).
@@ -311,13 +318,23 @@ def _finish(page: str, heading: str, legend: dict[str, str], shown: nx.Graph) ->
 
 
 def external_resources(page: str) -> list[str]:
-    """Script or stylesheet tags that load from the network (the page must have none)."""
+    """Script or stylesheet tags that load from the network (the page must have none).
+
+    >>> external_resources('<script src="https://cdn.example/vis.js"></script><script>var a;</script>')
+    ['<script src="https://cdn.example/vis.js"></script>']
+    """
     return [match.group(0)[:120] for match in _CDN_TAG.finditer(page)]
 
 
 def page_graph(full: nx.MultiDiGraph, kind: str = "graph", around: str | None = None, depth: int = 1,
                min_count: int = 1) -> tuple[nx.Graph, str, bool]:
-    """(graph to show, heading, weighted edges?) for a page kind."""
+    """(graph to show, heading, weighted edges?) for a page kind.
+
+    >>> from visualizations.networkx_export import store_graph
+    >>> shown, heading, weighted = page_graph(store_graph(store), "similar", min_count=2)
+    >>> [sorted(edge) for edge in shown.edges], heading, weighted
+    ([['Company:acme', 'Company:bolt']], 'Similar companies (sharing at least 2 technologies)', True)
+    """
     if kind == "graph":
         return full, "StackGraph: the whole graph", False
     if kind == "ego":
@@ -336,7 +353,13 @@ def page_graph(full: nx.MultiDiGraph, kind: str = "graph", around: str | None = 
 
 def write_page(full: nx.MultiDiGraph, output: str | Path, kind: str = "graph", around: str | None = None,
                depth: int = 1, min_count: int = 1) -> nx.Graph:
-    """Write one page to ``output``; returns the graph it shows."""
+    """Write one page to ``output``; returns the graph it shows.
+
+    >>> from visualizations.networkx_export import store_graph
+    >>> shown = write_page(store_graph(store), tmp_path / "ego.html", kind="ego", around="Bolt")
+    >>> shown.number_of_nodes(), "Around Bolt (1 hop(s))" in (tmp_path / "ego.html").read_text()
+    (5, True)
+    """
     shown, heading, weighted = page_graph(full, kind, around, depth, min_count)
     Path(output).write_text(build_page(shown, full, heading, weighted), encoding="utf-8")
     return shown

@@ -7,6 +7,11 @@ Company -> schema:Organization, Technology -> schema:SoftwareApplication (and
 sg:HostingProvider), Library -> schema:SoftwareSourceCode, Topic -> sg:Topic,
 Link -> schema:WebPage. Every node is also typed with sg:<Label>, so counts by
 schema label are one SPARQL pattern away.
+
+>>> from visualizations.networkx_export import store_graph
+>>> rdf = networkx_to_rdf(store_graph(store))  # the tiny listing: 4 companies, 7 stack entries
+>>> len(set(rdf.subjects(RDF.type, SDO.Organization))), len(list(rdf.triples((None, SG.uses, None))))
+(4, 7)
 """
 
 from __future__ import annotations
@@ -17,9 +22,7 @@ from urllib.parse import quote
 import networkx as nx
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SDO
-
-from graph import GraphStore
-from visualizations.networkx_export import store_graph
+from rdflib.query import ResultRow
 
 SG = Namespace("https://stackgraph.dev/vocab#")
 ID = "https://stackgraph.dev/id/"
@@ -72,6 +75,11 @@ PREDICATES = {
 
 
 def iri(label: str, key: Any) -> URIRef:
+    """The IRI of a node.
+
+    >>> str(iri("Link", "https://example.com/a b"))
+    'https://stackgraph.dev/id/Link/https%3A%2F%2Fexample.com%2Fa%20b'
+    """
     return URIRef(f"{ID}{quote(label)}/{quote(str(key), safe='')}")
 
 
@@ -109,18 +117,29 @@ def networkx_to_rdf(graph: nx.MultiDiGraph) -> Graph:
     return rdf
 
 
-def store_rdf(store: GraphStore) -> Graph:
-    return networkx_to_rdf(store_graph(store))
-
-
 def export_rdf(graph: Graph, fmt: str) -> str:
+    """The graph as Turtle, JSON-LD or N-Triples.
+
+    >>> from visualizations.networkx_export import store_graph
+    >>> rdf = networkx_to_rdf(store_graph(store))
+    >>> export_rdf(rdf, "nt").count(" <https://stackgraph.dev/vocab#uses> ")
+    7
+    >>> export_rdf(rdf, "xml")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown RDF format 'xml'; choose one of: turtle, jsonld, nt
+    """
     if fmt not in RDF_FORMATS:
         raise ValueError(f"unknown RDF format {fmt!r}; choose one of: {', '.join(RDF_FORMATS)}")
     return graph.serialize(format=RDF_FORMATS[fmt])
 
 
 def guess_format(path: str) -> str:
-    """rdflib's parser name for a file, from its extension (Turtle when unsure)."""
+    """rdflib's parser name for a file, from its extension (Turtle when unsure).
+
+    >>> [guess_format(path) for path in ("a.JSONLD", "a.nt", "a.owl", "a.ttl")]
+    ['json-ld', 'nt', 'xml', 'turtle']
+    """
     lower = path.lower()
     if lower.endswith((".jsonld", ".json")):
         return "json-ld"
@@ -132,17 +151,23 @@ def guess_format(path: str) -> str:
 
 
 def sparql_rows(graph: Graph, query: str) -> list[dict[str, Any]]:
-    """A SELECT's rows as dicts keyed by variable (values as Python values where rdflib has one)."""
+    """A SELECT's rows as dicts keyed by variable (Python values where rdflib has one); an ASK gives one row.
+
+    >>> from visualizations.networkx_export import store_graph
+    >>> rdf = networkx_to_rdf(store_graph(store))
+    >>> sparql_rows(rdf, "SELECT ?name WHERE { ?c sg:uses/schema:name 'Redis' ; schema:name ?name } ORDER BY ?name")
+    [{'name': 'Acme'}, {'name': 'Bolt'}]
+    >>> sparql_rows(rdf, "ASK { ?c sg:uses ?t }")
+    [{'ask': True}]
+    """
     result = graph.query(query)
     if result.type == "ASK":
         return [{"ask": bool(result.askAnswer)}]
     if result.type != "SELECT":
         raise ValueError("only SELECT and ASK queries are supported")
-    names = [str(v) for v in result.vars]
-    rows = []
-    for row in result:
-        rows.append({name: (None if value is None else _python(value)) for name, value in zip(names, row)})
-    return rows
+    names = [str(v) for v in result.vars or []]
+    return [{name: (None if value is None else _python(value)) for name, value in zip(names, row)}
+            for row in result if isinstance(row, ResultRow)]  # a SELECT's rows all are
 
 
 def _python(term: Any) -> Any:
