@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -49,11 +50,11 @@ def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool) -> N
                 return
             if bar is None:  # from the first batch written: an invalid listing says only why
                 bar = cleanup.enter_context(
-                    click.progressbar(length=total, label="Loading episodes", file=click.get_text_stream("stderr"))
+                    click.progressbar(length=total, label="Loading episodes", file=sys.stderr)
                 )
             bar.update(episodes)
 
-        if not quiet and click.get_text_stream("stderr").isatty():  # progress is for people, not for logs
+        if not quiet and sys.stderr.isatty():  # progress is for people, not for logs
             click.echo(f"Reading {len(paths)} listing file(s)…", err=True)
         report = load_listings(
             paths, app.store, skip_invalid=skip_invalid, on_checked=on_checked, progress=progress
