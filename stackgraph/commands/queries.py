@@ -93,18 +93,18 @@ def cooccurring_command(app: App, technology: str | None, all_pairs: bool, categ
       stackgraph cooccurring postgres --category cache
       stackgraph cooccurring --all --min-count 3 --limit 10
     """
-    if all_pairs == (technology is not None):
-        raise click.UsageError("give either a TECHNOLOGY or --all")
     from queries.cooccurring import cooccurring, cooccurring_pairs
 
-    if all_pairs:
+    if all_pairs and technology is None:
         if category:
             raise click.UsageError("--category works with a TECHNOLOGY, not with --all")
         pairs = cooccurring_pairs(app.store, min_count=min_count or 2, limit=limit)
         echo(pairs, fmt, ["a", "b", "a_slug", "b_slug", "shared", "support", "confidence", "lift", "jaccard"])
-    else:
+    elif technology is not None and not all_pairs:
         rows = cooccurring(app.store, technology, category=category, min_count=min_count or 1, limit=limit)
         echo(rows, fmt, ["technology", "slug", "category", "shared", "support", "confidence", "lift", "jaccard"])
+    else:
+        raise click.UsageError("give either a TECHNOLOGY or --all")
 
 
 SIMILARITY_COLUMNS = ["company", "slug", "jaccard", "cosine", "shared_count", "shared", "only_here", "only_there"]
@@ -124,14 +124,14 @@ def similar_command(app: App, company: str | None, stack_: str | None, by: str, 
       stackgraph similar Remote.com
       stackgraph similar --stack rails,postgres,redis --by cosine
     """
-    if (stack_ is None) == (company is None):
-        raise click.UsageError("give either a COMPANY or --stack")
     from queries.similar import similar, similar_to_stack
 
-    if stack_ is not None:
+    if stack_ is not None and company is None:
         rows = similar_to_stack(app.store, stack_.split(","), by=by, limit=limit)
-    else:
+    elif company is not None and stack_ is None:
         rows = similar(app.store, company, by=by, limit=limit)
+    else:
+        raise click.UsageError("give either a COMPANY or --stack")
     echo(rows, fmt, SIMILARITY_COLUMNS)
 
 
