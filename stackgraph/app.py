@@ -4,6 +4,10 @@ Exit codes scripts can rely on:
 
 0 success · 1 invalid input (a listing, a query, a name) · 2 usage error ·
 3 the store cannot be opened or reached · 130 interrupted.
+
+The CLI starts fast: this module and the command modules import only click at the top. The
+store, loaders, queries and visualizations are imported by the command that uses them, so
+``stackgraph --help`` loads no graph library and ``stackgraph stats`` no numpy or networkx.
 """
 
 from __future__ import annotations
@@ -12,15 +16,15 @@ import functools
 import signal
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, NoReturn
 
 import click
 
-from domain import open_store
-from graph import GraphStore, QueryError, StoreError
-from loaders.listing import ListingError
-from loaders.pipeline import LoadError
-from queries.names import UnknownName
+if TYPE_CHECKING:
+    from graph import GraphStore
+
+# graph.BACKENDS, spelled out so that building the CLI imports no graph code (a test checks they agree).
+BACKENDS = ("falkordb", "neo4j")
 
 EXIT_INVALID = 1
 EXIT_STORE = 3
@@ -46,6 +50,8 @@ class App:
 
     def open(self, backend: str) -> GraphStore:
         """A store of the given backend, configured by the global options."""
+        from domain import open_store
+
         return open_store(
             backend,
             path=self.store_path,
@@ -61,9 +67,19 @@ class App:
             self._store = None
 
 
-def fail(message: str, code: int) -> None:
+def fail(message: str, code: int) -> NoReturn:
     click.echo(f"stackgraph: error: {message}", err=True)
     sys.exit(code)
+
+
+def invalid_input_errors() -> tuple[type[Exception], ...]:
+    """The errors that mean the user's input is wrong (exit 1), imported when an error is being handled."""
+    from graph import QueryError
+    from loaders.listing import ListingError
+    from loaders.pipeline import LoadError
+    from queries.names import UnknownName
+
+    return (ListingError, LoadError, QueryError, UnknownName)
 
 
 def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -73,12 +89,18 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (ListingError, LoadError, QueryError, UnknownName) as error:
-            fail(str(error), EXIT_INVALID)
-        except StoreError as error:
-            fail(str(error), EXIT_STORE)
         except KeyboardInterrupt:
             fail("interrupted", EXIT_INTERRUPTED)
+        except click.ClickException:
+            raise  # a usage error: click prints it and exits 2
+        except Exception as error:
+            from graph import StoreError
+
+            if isinstance(error, invalid_input_errors()):  # before StoreError: a QueryError is one
+                fail(str(error), EXIT_INVALID)
+            if isinstance(error, StoreError):
+                fail(str(error), EXIT_STORE)
+            raise
 
     return wrapper
 

@@ -1,7 +1,8 @@
 """The ``stackgraph`` command line: a thin layer over the Python API.
 
 Each command makes one call into loaders/ or queries/ and formats what comes
-back; JSON and tables go to stdout, messages to stderr.
+back; JSON and tables go to stdout, messages to stderr. Building the group imports
+click and the command modules only, so ``--help`` answers at once.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ import pkgutil
 import click
 
 import stackgraph.commands
-from graph import BACKENDS
-from stackgraph.app import App, exit_cleanly_on_sigterm
+from stackgraph.app import BACKENDS, App, exit_cleanly_on_sigterm
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -38,7 +38,15 @@ from stackgraph.app import App, exit_cleanly_on_sigterm
 @click.option("--database", envvar="NEO4J_DATABASE", help="Neo4j database name. [env: NEO4J_DATABASE]")
 @click.version_option(package_name="stackgraph")
 @click.pass_context
-def cli(ctx: click.Context, backend, store_path, uri, username, password, database) -> None:
+def cli(
+    ctx: click.Context,
+    backend: str,
+    store_path: str | None,
+    uri: str | None,
+    username: str | None,
+    password: str | None,
+    database: str | None,
+) -> None:
     """StackGraph: how real companies run their software in production, as a knowledge graph.
 
     \b

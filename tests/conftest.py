@@ -4,17 +4,27 @@ The ``store`` fixture is parametrized over the backends: the embedded FalkorDB
 always, Neo4j when NEO4J_URI points at a server (``make test`` starts one).
 Without one, Neo4j tests skip with the reason, unless STACKGRAPH_REQUIRE_NEO4J=1
 (as in CI), where they fail instead.
+
+``loaded_store`` is a store directory holding the bundled listing, loaded once per session through
+the CLI, for the tests that only read; ``loaded_store_copy`` is a copy of it, for a test that writes.
+Helpers that are not fixtures live in modules of their own (cli_helpers, listing_counts): test
+modules do not import each other.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
-from domain import open_store
-from graph import GraphStore
+pytest.register_assert_rewrite("cli_helpers")
+
+from cli_helpers import invoke  # noqa: E402  (after the assert rewrite is registered)
+from domain import open_store  # noqa: E402
+from graph import GraphStore  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 LISTING = REPO / "data" / "running-in-production.txt"
@@ -42,7 +52,7 @@ def require_neo4j() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def falkordb_store(tmp_path_factory) -> GraphStore:
+def falkordb_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
     store = open_store("falkordb", path=tmp_path_factory.mktemp("falkordb") / "store")
     store.ensure_schema()
     yield store
@@ -50,7 +60,7 @@ def falkordb_store(tmp_path_factory) -> GraphStore:
 
 
 @pytest.fixture(scope="session")
-def neo4j_store() -> GraphStore:
+def neo4j_store() -> Iterator[GraphStore]:
     store = open_store("neo4j", **require_neo4j())
     store.ensure_schema()
     yield store
@@ -58,9 +68,28 @@ def neo4j_store() -> GraphStore:
 
 
 @pytest.fixture(params=["falkordb", "neo4j"])
-def store(request) -> GraphStore:
+def store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
     """An empty store of each backend; emptied again after the test."""
     store = request.getfixturevalue(f"{request.param}_store")
     store.clear()
     yield store
     store.clear()
+
+
+@pytest.fixture(scope="session")
+def loaded_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The directory of an embedded store holding the bundled listing, loaded by ``stackgraph load``.
+
+    Shared by every test that only reads it; a test that writes takes ``loaded_store_copy``.
+    """
+    store = tmp_path_factory.mktemp("loaded") / "store"
+    result = invoke("load", "--quiet", str(LISTING), store=store, check=True)
+    assert result.stdout == ""
+    assert "Loaded 10 episode(s) from 1 file(s)" in result.stderr
+    return store
+
+
+@pytest.fixture
+def loaded_store_copy(loaded_store: Path, tmp_path: Path) -> Path:
+    """A copy of ``loaded_store`` (a closed store is a directory of files), this test's to change."""
+    return Path(shutil.copytree(loaded_store, tmp_path / "store"))

@@ -12,13 +12,13 @@ import json
 
 import pytest
 
+from cli_helpers import invoke
 from conftest import LISTING
 from domain.cooccurrence import CooccurrenceIndex, is_fresh, read_state
 from loaders.copy import copy_graph
 from loaders.pipeline import load_listings
 from queries.cooccurring import cooccurring, cooccurring_pairs
 from queries.path import path
-from test_cli import stackgraph
 
 ROWS = "MATCH (a:Technology)-[r:CO_OCCURS]->(b:Technology) RETURN a.id AS a, b.id AS b, r.companies AS n"
 
@@ -238,17 +238,16 @@ def test_copy_counts_the_union_in_the_target(falkordb_store, neo4j_store, tmp_pa
     neo4j_store.clear()
 
 
-def test_reindex_command(tmp_path):
-    store = tmp_path / "store"
-    stackgraph("load", "-q", str(LISTING), store=store, check=True)
+def test_reindex_command(loaded_store_copy):
+    store = loaded_store_copy
     query = "MATCH (c:Company {id: 'logflare'}) MATCH (t:Technology {id: 'redis'}) CREATE (c)-[:USES]->(t)"
-    stackgraph("cypher", query, "--write", store=store, check=True)
-    result = stackgraph("reindex", store=store, check=True)
+    invoke("cypher", query, "--write", store=store, check=True)
+    result = invoke("reindex", store=store, check=True)
     summary = json.loads(result.stdout)
     assert summary["before"] == "stale"
     assert (summary["companies"], summary["technologies"], summary["uses"]) == (10, 81, 164)
     assert "Recounting the co-occurrence index" in result.stderr
-    again = json.loads(stackgraph("reindex", store=store, check=True).stdout)
+    again = json.loads(invoke("reindex", store=store, check=True).stdout)
     assert again["before"] == "fresh" and again["pairs"] == summary["pairs"]
-    together = stackgraph("cooccurring", "elixir", "--limit", "6", "--format", "json", store=store, check=True)
+    together = invoke("cooccurring", "elixir", "--limit", "6", "--format", "json", store=store, check=True)
     assert [(row["slug"], row["shared"]) for row in json.loads(together.stdout)][-1] == ("redis", 3)

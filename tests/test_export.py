@@ -1,32 +1,32 @@
-"""export, analyze and sparql end to end on the embedded store; expected numbers worked out from the listing."""
+"""export, analyze and sparql end to end on the embedded store (in this process, on the session's loaded
+store); expected numbers worked out from the listing."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from pathlib import Path
 
 import networkx as nx
 import pytest
 import rdflib
+from click.testing import Result
 
-from conftest import LISTING
-from test_cli import stackgraph
+from cli_helpers import invoke
 
 SCHEMA = rdflib.Namespace("https://schema.org/")
 SG = rdflib.Namespace("https://stackgraph.dev/vocab#")
 
 
-def run(*args: str, store=None, check: bool = True):
-    return stackgraph(*args, store=store, check=check)
+def run(*args: str, store: Path | None = None, check: bool = True) -> Result:
+    return invoke(*args, store=store, check=check)
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory):
-    store = tmp_path_factory.mktemp("export") / "store"
-    run("load", "--quiet", str(LISTING), store=store)
-    counts = json.loads(run("stats", "--format", "json", store=store).stdout)
-    return store, counts
+def loaded(loaded_store: Path) -> tuple[Path, dict[str, dict[str, int]]]:
+    counts = json.loads(run("stats", "--format", "json", store=loaded_store).stdout)
+    return loaded_store, counts
 
 
 def count_of(graph: rdflib.Graph, cls) -> int:
@@ -74,7 +74,7 @@ def test_sparql_over_an_export(loaded, tmp_path):
                            "--data", str(path), "--format", "json").stdout)
     assert dates == [{"first": "2019-12-16"}]
     bad = run("sparql", "SELEKT nothing", "--data", str(path), check=False)
-    assert bad.returncode == 1 and bad.stderr.startswith("stackgraph: error: bad SPARQL query")
+    assert bad.exit_code == 1 and bad.stderr.startswith("stackgraph: error: bad SPARQL query")
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "json"])

@@ -18,53 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from graph import GraphDocument, Node, QueryError, Relationship, StoreError, StoreUnavailable
+from graph import GraphDocument, Node, QueryError, StoreError, StoreUnavailable
 from domain.schema import SCHEMA
 from graph.falkordb_params import cypher_parameters
 from graph.falkordb_store import FalkorDBStore
+from small_document import EXPECTED_COUNTS, small_document
 
 REPO = Path(__file__).resolve().parent.parent
-
-# A podcast with two episodes, one guest, one company on two technologies, one of them a host.
-EXPECTED_COUNTS = {
-    "nodes": {
-        "Company": 1,
-        "Episode": 2,
-        "HostingProvider": 1,
-        "Person": 2,
-        "Podcast": 1,
-        "Technology": 2,
-    },
-    "relationships": {
-        "APPEARED_ON": 1,
-        "FEATURES": 1,
-        "HAS_EPISODE": 2,
-        "HOSTED_ON": 1,
-        "HOSTS": 1,
-        "USES": 2,
-    },
-}
-
-
-def small_document() -> GraphDocument:
-    doc = GraphDocument()
-    doc.add_node(Node("Podcast", "rip", {"name": "Running in Production", "author": "Nick Janetakis"}))
-    doc.add_node(Node("Episode", "2019-01-01-acme", {"title": "Acme on AWS", "date": "2019-01-01"}))
-    doc.add_node(Node("Episode", "2019-02-01-more", {"title": "More", "date": "2019-02-01"}))
-    doc.add_node(Node("Person", "nick-janetakis", {"name": "Nick Janetakis"}))
-    doc.add_node(Node("Person", "ada", {"name": "Ada"}))
-    doc.add_node(Node("Company", "acme", {"name": "Acme", "inferred": False}))
-    doc.add_node(Node("Technology", "aws", {"name": "AWS", "category": "hosting"}, ("HostingProvider",)))
-    doc.add_node(Node("Technology", "postgres", {"name": "PostgreSQL", "category": "database"}))
-    doc.add_relationship(Relationship("HAS_EPISODE", "Podcast", "rip", "Episode", "2019-01-01-acme"))
-    doc.add_relationship(Relationship("HAS_EPISODE", "Podcast", "rip", "Episode", "2019-02-01-more"))
-    doc.add_relationship(Relationship("HOSTS", "Person", "nick-janetakis", "Podcast", "rip"))
-    doc.add_relationship(Relationship("APPEARED_ON", "Person", "ada", "Episode", "2019-01-01-acme"))
-    doc.add_relationship(Relationship("FEATURES", "Episode", "2019-01-01-acme", "Company", "acme"))
-    doc.add_relationship(Relationship("USES", "Company", "acme", "Technology", "aws", {"episode": "2019-01-01-acme"}))
-    doc.add_relationship(Relationship("USES", "Company", "acme", "Technology", "postgres"))
-    doc.add_relationship(Relationship("HOSTED_ON", "Company", "acme", "Technology", "aws"))
-    return doc
 
 
 def python(script: str, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
@@ -319,7 +279,7 @@ LOADER = """
     import sys, time
     from domain.schema import SCHEMA
     from graph.falkordb_store import FalkorDBStore
-    from tests.test_falkordb_store import small_document
+    from tests.small_document import small_document
     with FalkorDBStore(sys.argv[1], schema=SCHEMA) as store:
         print("opened", flush=True)
         store.upsert(small_document())

@@ -1,15 +1,18 @@
 """Every example in README.md works as written, like a user pasting it in.
 
 The command examples of "Using it" run in a scratch directory against a
-store holding the bundled listing; the Python example runs as it stands.
-The Neo4j and docker compose examples need a server at localhost:7687 and
-are checked by the backend tests instead.
+store holding the bundled listing: in this process (click's CliRunner) when
+the line is plain words, through bash when it needs the shell (a glob, a
+redirection, an escaped $). The Python example runs as it stands. The Neo4j
+and docker compose examples need a server at localhost:7687 and are checked
+by the backend tests instead.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -17,7 +20,24 @@ from pathlib import Path
 
 import pytest
 
+from cli_helpers import environment_without_settings, invoke
 from conftest import LISTING, REPO
+
+# Quoted text as bash reads it: '...' as it stands, "..." with \" inside.
+QUOTED = re.compile(r"'[^']*'" + r'|"(?:[^"\\]|\\.)*"')
+# What bash does more with than split words and drop quotes: outside quotes, inside double quotes.
+SHELL_SYNTAX_UNQUOTED = re.compile(r"[*?\[\]{}()~|<>;&`$\\]")
+SHELL_SYNTAX_IN_DOUBLE_QUOTES = re.compile(r"[$`\\]")
+
+
+def needs_the_shell(command: str) -> bool:
+    """Whether bash would run ``command`` differently from ``stackgraph`` given its words split as shlex splits."""
+    unquoted = QUOTED.sub(" ", command)
+    double_quoted = [quoted for quoted in QUOTED.findall(command) if quoted.startswith('"')]
+    return bool(SHELL_SYNTAX_UNQUOTED.search(unquoted)) or any(
+        SHELL_SYNTAX_IN_DOUBLE_QUOTES.search(quoted) for quoted in double_quoted
+    )
+
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -49,41 +69,64 @@ def workdir(tmp_path_factory) -> Path:
     return work
 
 
-def _run(command: str, cwd: Path, store: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("STACKGRAPH_", "NEO4J_"))}
+def _run_in_bash(command: str, cwd: Path, store: Path) -> subprocess.CompletedProcess[str]:
+    env = environment_without_settings()
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
     env["STACKGRAPH_STORE"] = str(store)
     return subprocess.run(["bash", "-c", command], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 
+def _run(command: str, cwd: Path, store: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:
+    """Run a README command line in ``cwd`` with STACKGRAPH_STORE set: its exit code, stdout and stderr."""
+    if needs_the_shell(command):
+        finished = _run_in_bash(command, cwd, store)
+        return finished.returncode, finished.stdout, finished.stderr
+    words = shlex.split(command)
+    assert words[0] == "stackgraph"
+    monkeypatch.chdir(cwd)
+    result = invoke(*words[1:], env={"STACKGRAPH_STORE": str(store)})
+    return result.exit_code, result.stdout, result.stderr
+
+
 def test_the_readme_has_examples_for_every_command():
     documented = {line.split()[1] for line in COMMANDS}
-    listed = _run("stackgraph --help", REPO, REPO / ".unused").stdout
+    listed = invoke("--help", check=True).stdout
     commands = set(re.findall(r"^  ([a-z][a-z-]+)\s", listed.split("Commands:")[1], flags=re.M))
     assert commands - {"copy"} <= documented  # copy is shown in the Neo4j section
     assert len(COMMANDS) >= 30
 
 
+def test_the_lines_that_need_the_shell_are_told_apart():
+    assert needs_the_shell("stackgraph load listings/*.txt --skip-invalid")
+    assert needs_the_shell("stackgraph export --format turtle > graph.ttl")
+    assert needs_the_shell('stackgraph cypher "MATCH (t {id: \\$tech}) RETURN t" --param tech=elixir')
+    assert not needs_the_shell('stackgraph cypher "MATCH (c)-[:USES]->(t) RETURN c.name AS name" --format csv')
+    assert not needs_the_shell("stackgraph cypher \"MATCH (t {id: 'quuxdb'}) DETACH DELETE t\" --write")
+    assert not needs_the_shell("stackgraph sparql \"SELECT ?name WHERE { ?c schema:name ?name }\" --data graph.ttl")
+    assert not needs_the_shell('stackgraph path Elixir "Google Cloud"')
+
+
 @pytest.mark.parametrize("command", COMMANDS)
-def test_command_example(workdir, command):
+def test_command_example(workdir, command, monkeypatch):
     store = workdir / "store"
     if not store.exists():
-        loaded = _run(f"stackgraph load -q data/{LISTING.name}", workdir, store)
-        assert loaded.returncode == 0, loaded.stderr
-    result = _run(command, workdir, store)
-    assert result.returncode == 0, f"{command}\n{result.stderr}"
-    assert "Traceback" not in result.stderr
+        code, _, errors = _run(f"stackgraph load -q data/{LISTING.name}", workdir, store, monkeypatch)
+        assert code == 0, errors
+    code, output, errors = _run(command, workdir, store, monkeypatch)
+    assert code == 0, f"{command}\n{errors}"
+    assert "Traceback" not in errors
     writes_elsewhere = any(word in command.split() for word in ("load", "--output", "--write", ">"))
     if not writes_elsewhere:
-        assert result.stdout.strip(), f"{command} printed nothing"
+        assert output.strip(), f"{command} printed nothing"
 
 
-def test_python_example(tmp_path):
+def test_python_example(tmp_path, monkeypatch, capsys):
     [example] = _code_blocks(_section("## From Python", "## Layout"), "python")
     (tmp_path / "data").mkdir()
     shutil.copy(LISTING, tmp_path / "data" / LISTING.name)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("STACKGRAPH_", "NEO4J_"))}
-    result = subprocess.run([sys.executable, "-c", example], cwd=tmp_path, env=env, capture_output=True, text=True,
-                            timeout=300)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == "Smart Music 2020-02-10 ['Julien Blanchard']"
+    for name in os.environ:
+        if name.startswith(("STACKGRAPH_", "NEO4J_")):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(example, "README.md (From Python)", "exec"), {"__name__": "__main__"})
+    assert capsys.readouterr().out.splitlines()[0] == "Smart Music 2020-02-10 ['Julien Blanchard']"

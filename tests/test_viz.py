@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
+from cli_helpers import invoke
 from conftest import LISTING
-from test_cli import stackgraph
 from loaders.pipeline import load_listings
 from visualizations.networkx_export import (
     cooccurrence_graph,
@@ -59,18 +59,13 @@ def test_page_is_offline_and_escapes_data(falkordb_store):
     falkordb_store.clear()
 
 
-def _cli(*args: str, store):
-    return stackgraph(*args, store=store)
-
-
-def test_viz_cli_errors(tmp_path):
-    store = tmp_path / "store"
-    assert _cli("load", "--quiet", str(LISTING), store=store).returncode == 0
-    missing = _cli("viz", "--kind", "ego", "--output", str(tmp_path / "x.html"), store=store)
-    assert missing.returncode == 2 and "--around" in missing.stderr
-    unknown = _cli("viz", "--kind", "ego", "--around", "NoSuchThing", "--output", str(tmp_path / "x.html"), store=store)
-    assert unknown.returncode == 1
+def test_viz_cli_errors(loaded_store, tmp_path):
+    missing = invoke("viz", "--kind", "ego", "--output", str(tmp_path / "x.html"), store=loaded_store)
+    assert missing.exit_code == 2 and "--around" in missing.stderr
+    unknown = invoke("viz", "--kind", "ego", "--around", "NoSuchThing", "--output", str(tmp_path / "x.html"),
+                     store=loaded_store)
+    assert unknown.exit_code == 1
     assert unknown.stderr.strip().splitlines() == ["stackgraph: error: no node named 'NoSuchThing' "
                                                    "(try a company, technology, person or episode name)"]
-    ok = _cli("viz", "--kind", "similar", "--output", str(tmp_path / "s.html"), store=store)
-    assert ok.returncode == 0 and ok.stderr.strip().endswith("10 nodes, 44 edges")
+    ok = invoke("viz", "--kind", "similar", "--output", str(tmp_path / "s.html"), store=loaded_store)
+    assert ok.exit_code == 0 and ok.stderr.strip().endswith("10 nodes, 44 edges")

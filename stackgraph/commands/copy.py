@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import click
 
-from graph import BACKENDS
-from loaders.copy import copy_graph
-from stackgraph.app import App, handle_errors, pass_app
+from stackgraph.app import BACKENDS, App, handle_errors, pass_app
 
 
 @click.command()
@@ -27,6 +25,8 @@ def copy(app: App, source: str, target: str) -> None:
     """
     if source == target:
         raise click.UsageError("--from and --to name the same backend")
+    from loaders.copy import copy_graph
+
     with app.open(source) as from_store, app.open(target) as to_store:
         document = copy_graph(from_store, to_store, progress=lambda message: click.echo(message, err=True))
         click.echo(

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import json
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from domain.cooccurrence import untracked_write
-from domain.catalog import Catalog
-from loaders.pipeline import CheckedListing, load_listings
 from stackgraph.app import App, format_option, handle_errors, pass_app
 from stackgraph.output import render
+
+if TYPE_CHECKING:
+    from loaders.pipeline import CheckedListing
 
 
 @click.command()
@@ -33,6 +34,8 @@ def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool) -> N
     Example:
       stackgraph load data/running-in-production.txt
     """
+    from loaders.pipeline import load_listings
+
     with contextlib.ExitStack() as cleanup:
         total = 0
         bar: Any = None
@@ -47,11 +50,11 @@ def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool) -> N
                 return
             if bar is None:  # from the first batch written: an invalid listing says only why
                 bar = cleanup.enter_context(
-                    click.progressbar(length=total, label="Loading episodes", file=click.get_text_stream("stderr"))
+                    click.progressbar(length=total, label="Loading episodes", file=sys.stderr)
                 )
             bar.update(episodes)
 
-        if not quiet and click.get_text_stream("stderr").isatty():  # progress is for people, not for logs
+        if not quiet and sys.stderr.isatty():  # progress is for people, not for logs
             click.echo(f"Reading {len(paths)} listing file(s)…", err=True)
         report = load_listings(
             paths, app.store, skip_invalid=skip_invalid, on_checked=on_checked, progress=progress
@@ -118,6 +121,8 @@ def cypher(app: App, query: str, params: tuple[str, ...], fmt: str, write: bool)
       stackgraph cypher "MATCH (t:Technology {id: \\$id})<-[:USES]-(c) RETURN c.name AS company" -p id=elixir
       stackgraph cypher "MATCH (e:Episode) RETURN e.title AS title, e.date AS date" --format csv
     """
+    from domain.cooccurrence import untracked_write
+
     parameters = dict(_parse_param(p) for p in params)
     with untracked_write(app.store) if write else contextlib.nullcontext():
         rows = app.store.run(query, parameters, write=write)
@@ -137,6 +142,8 @@ def catalog(app: App, unknown: bool, fmt: str) -> None:
       stackgraph catalog --format csv
       stackgraph catalog --unknown
     """
+    from domain.catalog import Catalog
+
     known = Catalog.default()
     if unknown:
         rows = app.store.run("MATCH (t:Technology) RETURN t.id AS slug, t.name AS name ORDER BY slug")

@@ -9,8 +9,11 @@ import click
 
 from stackgraph.app import EXIT_INVALID, App, fail, handle_errors, pass_app
 from stackgraph.output import render
-from visualizations.networkx_export import EXPORT_FORMATS, export_text, store_graph, technology_analysis
-from visualizations.rdf_export import RDF_FORMATS, export_rdf, guess_format, networkx_to_rdf, sparql_rows
+
+# visualizations.networkx_export.EXPORT_FORMATS and the keys of visualizations.rdf_export.RDF_FORMATS,
+# spelled out: those modules import networkx and rdflib (a test checks they agree).
+EXPORT_FORMATS = ("graphml", "gexf", "json")
+RDF_FORMATS = ("turtle", "jsonld", "nt")
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -40,8 +43,15 @@ def export(app: App, fmt: str, output: str | None) -> None:
       stackgraph export --format graphml --output graph.graphml
       stackgraph export --format turtle > graph.ttl
     """
+    from visualizations.networkx_export import export_text, store_graph
+
     graph = store_graph(app.store)
-    text = export_text(graph, fmt) if fmt in EXPORT_FORMATS else export_rdf(networkx_to_rdf(graph), fmt)
+    if fmt in EXPORT_FORMATS:
+        text = export_text(graph, fmt)
+    else:
+        from visualizations.rdf_export import export_rdf, networkx_to_rdf
+
+        text = export_rdf(networkx_to_rdf(graph), fmt)
     _emit(text, output)
 
 
@@ -63,6 +73,8 @@ def analyze(app: App, fmt: str, seed: int) -> None:
       stackgraph analyze
       stackgraph analyze --format json
     """
+    from visualizations.networkx_export import store_graph, technology_analysis
+
     rows = technology_analysis(store_graph(app.store), seed=seed)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -87,6 +99,8 @@ def sparql(query: str, data_path: str, fmt: str) -> None:
       stackgraph sparql "SELECT ?name WHERE { ?c a schema:Organization ; sg:uses/schema:name 'Elixir' ; schema:name ?name }" --data graph.ttl
     """
     from rdflib import Graph
+
+    from visualizations.rdf_export import guess_format, sparql_rows
 
     graph = Graph()
     try:

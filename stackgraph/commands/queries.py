@@ -12,18 +12,11 @@ from typing import Any, Callable, Iterable
 
 import click
 
-from queries.cooccurring import cooccurring, cooccurring_pairs
-from queries.hosting import hosting
-from queries.path import path
-from queries.recommend import recommend
-from queries.related import related
-from queries.similar import RANKINGS, similar, similar_to_stack
-from queries.stack import company_stack
-from queries.timeline import timeline
-from queries.profiles import take
-from queries.who_uses import who_uses
 from stackgraph.app import App, format_option, handle_errors, pass_app
 from stackgraph.output import render
+
+# queries.similar.RANKINGS, spelled out: queries.similar imports numpy (a test checks they agree).
+RANKINGS = ("jaccard", "cosine")
 
 limit_option = click.option(
     "--limit", type=click.IntRange(min=0), default=None, help="Print at most N rows (0 prints none). [default: all]"
@@ -59,6 +52,9 @@ def stack(app: App, company: str, fmt: str, limit: int | None) -> None:
     Example:
       stackgraph stack gorails
     """
+    from queries.profiles import take
+    from queries.stack import company_stack
+
     echo(take(company_stack(app.store, company), limit), fmt, ["category", "technology", "slug", "hosting"])
 
 
@@ -73,6 +69,9 @@ def who_uses_command(app: App, technology: str, fmt: str, limit: int | None) -> 
     Example:
       stackgraph who-uses PostgreSQL --format json
     """
+    from queries.profiles import take
+    from queries.who_uses import who_uses
+
     echo(take(who_uses(app.store, technology), limit), fmt, ["company", "episode", "date", "guests"])
 
 
@@ -94,16 +93,18 @@ def cooccurring_command(app: App, technology: str | None, all_pairs: bool, categ
       stackgraph cooccurring postgres --category cache
       stackgraph cooccurring --all --min-count 3 --limit 10
     """
-    if all_pairs == (technology is not None):
-        raise click.UsageError("give either a TECHNOLOGY or --all")
-    if all_pairs:
+    from queries.cooccurring import cooccurring, cooccurring_pairs
+
+    if all_pairs and technology is None:
         if category:
             raise click.UsageError("--category works with a TECHNOLOGY, not with --all")
         pairs = cooccurring_pairs(app.store, min_count=min_count or 2, limit=limit)
         echo(pairs, fmt, ["a", "b", "a_slug", "b_slug", "shared", "support", "confidence", "lift", "jaccard"])
-    else:
+    elif technology is not None and not all_pairs:
         rows = cooccurring(app.store, technology, category=category, min_count=min_count or 1, limit=limit)
         echo(rows, fmt, ["technology", "slug", "category", "shared", "support", "confidence", "lift", "jaccard"])
+    else:
+        raise click.UsageError("give either a TECHNOLOGY or --all")
 
 
 SIMILARITY_COLUMNS = ["company", "slug", "jaccard", "cosine", "shared_count", "shared", "only_here", "only_there"]
@@ -123,12 +124,14 @@ def similar_command(app: App, company: str | None, stack_: str | None, by: str, 
       stackgraph similar Remote.com
       stackgraph similar --stack rails,postgres,redis --by cosine
     """
-    if (stack_ is None) == (company is None):
-        raise click.UsageError("give either a COMPANY or --stack")
-    if stack_ is not None:
+    from queries.similar import similar, similar_to_stack
+
+    if stack_ is not None and company is None:
         rows = similar_to_stack(app.store, stack_.split(","), by=by, limit=limit)
-    else:
+    elif company is not None and stack_ is None:
         rows = similar(app.store, company, by=by, limit=limit)
+    else:
+        raise click.UsageError("give either a COMPANY or --stack")
     echo(rows, fmt, SIMILARITY_COLUMNS)
 
 
@@ -144,6 +147,8 @@ def recommend_command(app: App, company: str, neighbours: int, by: str, fmt: str
     Example:
       stackgraph recommend ScrollKeeper --limit 5
     """
+    from queries.recommend import recommend
+
     rows = recommend(app.store, company, neighbours=neighbours, by=by, limit=limit)
     echo(rows, fmt, ["technology", "slug", "category", "score", "companies"])
 
@@ -157,6 +162,8 @@ def hosting_command(app: App, technology: str, fmt: str, limit: int | None) -> N
     Example:
       stackgraph hosting elixir
     """
+    from queries.hosting import hosting
+
     echo(hosting(app.store, technology, limit=limit), fmt, ["provider", "slug", "companies", "company_names"])
 
 
@@ -173,6 +180,8 @@ def path_command(app: App, start: str, end: str, fmt: str, limit: int | None) ->
     Example:
       stackgraph path Elixir "Google Cloud"
     """
+    from queries.path import path
+
     echo(path(app.store, start, end, limit=limit), fmt, ["hops", "chain", "nodes", "relationships"])
 
 
@@ -185,6 +194,8 @@ def related_command(app: App, technology: str, fmt: str, limit: int | None) -> N
     Example:
       stackgraph related influxdb
     """
+    from queries.related import related
+
     echo(related(app.store, technology, limit=limit), fmt,
          ["relationship", "category", "neighbour", "episode", "date", "at", "text"])
 
@@ -198,6 +209,8 @@ def timeline_command(app: App, technology: str, fmt: str, limit: int | None) -> 
     Example:
       stackgraph timeline redis
     """
+    from queries.timeline import timeline
+
     echo(timeline(app.store, technology, limit=limit), fmt, ["date", "episode", "company", "in_stack", "timestamps"])
 
 

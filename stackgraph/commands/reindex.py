@@ -7,7 +7,6 @@ from dataclasses import asdict
 
 import click
 
-from domain.cooccurrence import CooccurrenceIndex, read_state
 from stackgraph.app import App, handle_errors, pass_app
 
 
@@ -33,6 +32,8 @@ def reindex(app: App) -> None:
     Example:
       stackgraph reindex
     """
+    from domain.cooccurrence import CooccurrenceIndex, read_state
+
     before = read_state(app.store).status
     click.echo(f"Recounting the co-occurrence index of {app.store.describe()} (it was {before})…", err=True)
     update = CooccurrenceIndex(app.store).rebuild()

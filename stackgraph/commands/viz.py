@@ -5,8 +5,9 @@ from __future__ import annotations
 import click
 
 from stackgraph.app import EXIT_INVALID, App, fail, handle_errors, pass_app
-from visualizations.networkx_export import store_graph
-from visualizations.pages import KINDS, write_page
+
+# visualizations.pages.KINDS, spelled out: that module imports networkx, pyvis and jinja2 (a test checks they agree).
+KINDS = ("graph", "ego", "cooccurrence", "similar")
 
 
 @click.command()
@@ -36,6 +37,9 @@ def viz(app: App, kind: str, around: str | None, depth: int, min_count: int, out
     """
     if kind == "ego" and not around:
         raise click.UsageError("--kind ego needs --around NAME")
+    from visualizations.networkx_export import store_graph
+    from visualizations.pages import write_page
+
     try:
         shown = write_page(store_graph(app.store), output, kind, around, depth, min_count)
     except LookupError as error:
