@@ -93,3 +93,25 @@ def loaded_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def loaded_store_copy(loaded_store: Path, tmp_path: Path) -> Path:
     """A copy of ``loaded_store`` (a closed store is a directory of files), this test's to change."""
     return Path(shutil.copytree(loaded_store, tmp_path / "store"))
+
+
+TINY_LISTING = REPO / "tests" / "data" / "tiny.txt"
+
+
+@pytest.fixture
+def graph(store: GraphStore) -> GraphStore:
+    """A store of each backend holding the bundled listing."""
+    from loaders.pipeline import load_listings
+
+    load_listings([LISTING], store)
+    return store
+
+
+@pytest.fixture
+def tiny(store: GraphStore) -> GraphStore:
+    """A store of each backend holding tests/data/tiny.txt: Acme {postgres, redis, rails}, Bolt {postgres, redis},
+    Coil {postgres, elixir}, Dune {} (no stack)."""
+    from loaders.pipeline import load_listings
+
+    load_listings([TINY_LISTING], store)
+    return store

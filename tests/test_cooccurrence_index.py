@@ -13,8 +13,8 @@ import json
 import pytest
 
 from cli_helpers import invoke
-from conftest import LISTING
-from domain.cooccurrence import CooccurrenceIndex, is_fresh, read_state
+from conftest import LISTING, TINY_LISTING
+from domain.cooccurrence import CooccurrenceIndex, is_fresh, read_state, untracked_write
 from loaders.copy import copy_graph
 from loaders.pipeline import load_listings
 from queries.cooccurring import cooccurring, cooccurring_pairs
@@ -251,3 +251,24 @@ def test_reindex_command(loaded_store_copy):
     assert again["before"] == "fresh" and again["pairs"] == summary["pairs"]
     together = invoke("cooccurring", "elixir", "--limit", "6", "--format", "json", store=store, check=True)
     assert [(row["slug"], row["shared"]) for row in json.loads(together.stdout)][-1] == ("redis", 3)
+
+
+def test_cypher_write_marks_the_index_unless_refused(tmp_path):
+    store = tmp_path / "store"
+    invoke("load", "-q", str(TINY_LISTING), store=store, check=True)
+    refused = invoke("cypher", "MATCH (c:Company RETURN c", "--write", store=store)
+    assert refused.exit_code == 1
+    assert json.loads(invoke("reindex", store=store, check=True).stdout)["before"] == "fresh"
+    # A swap of one USES for another: the USES count alone would not tell.
+    swap = ("MATCH (c:Company {id: 'coil'})-[r:USES]->(:Technology {id: 'elixir'}) DELETE r "
+            "WITH c MATCH (t:Technology {id: 'redis'}) CREATE (c)-[:USES]->(t)")
+    invoke("cypher", swap, "--write", store=store, check=True)
+    assert json.loads(invoke("reindex", store=store, check=True).stdout)["before"] == "stale"
+
+
+def test_untracked_write_marks_after_the_write(tiny):
+    before = read_state(tiny)
+    with untracked_write(tiny):
+        tiny.run("MATCH (c:Company {id: 'dune'}) SET c.note = 'sand'", write=True)
+    after = read_state(tiny)
+    assert (before.stale, after.stale) == (False, True) and after.load != before.load

@@ -6,16 +6,12 @@ Coil {postgres, elixir}, Dune {} (no stack). Jaccard with Acme's stack: Bolt 2/3
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from domain.cooccurrence import read_state, untracked_write
+from domain.cooccurrence import untracked_write
 from queries.projection import StackProjection
 from queries.recommend import recommend
 from queries.similar import similar, similar_to_stack
-from test_cli import stackgraph
-from test_queries import TINY_LISTING, graph, tiny  # noqa: F401  (the fixtures, loaded on each backend)
 
 
 def test_read_holds_every_stack(tiny):
@@ -77,24 +73,3 @@ def test_without_the_index_mark_cypher_answers(tiny):
     projection = StackProjection.read(tiny)
     assert not projection.refresh(tiny)
     assert [r.company for r in similar(tiny, "Acme", limit=1, projection=projection)] == ["Bolt"]
-
-
-def test_cypher_write_marks_the_index_unless_refused(tmp_path):
-    store = tmp_path / "store"
-    stackgraph("load", "-q", str(TINY_LISTING), store=store, check=True)
-    refused = stackgraph("cypher", "MATCH (c:Company RETURN c", "--write", store=store)
-    assert refused.returncode != 0
-    assert json.loads(stackgraph("reindex", store=store, check=True).stdout)["before"] == "fresh"
-    # A swap of one USES for another: the USES count alone would not tell.
-    swap = ("MATCH (c:Company {id: 'coil'})-[r:USES]->(:Technology {id: 'elixir'}) DELETE r "
-            "WITH c MATCH (t:Technology {id: 'redis'}) CREATE (c)-[:USES]->(t)")
-    stackgraph("cypher", swap, "--write", store=store, check=True)
-    assert json.loads(stackgraph("reindex", store=store, check=True).stdout)["before"] == "stale"
-
-
-def test_untracked_write_marks_after_the_write(tiny):
-    before = read_state(tiny)
-    with untracked_write(tiny):
-        tiny.run("MATCH (c:Company {id: 'dune'}) SET c.note = 'sand'", write=True)
-    after = read_state(tiny)
-    assert (before.stale, after.stale) == (False, True) and after.load != before.load

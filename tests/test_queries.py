@@ -43,22 +43,6 @@ from queries.stack import company_stack
 from queries.timeline import clock, timeline
 from queries.who_uses import who_uses
 
-TINY_LISTING = REPO / "tests" / "data" / "tiny.txt"
-
-
-@pytest.fixture
-def graph(store):
-    load_listings([LISTING], store)
-    return store
-
-
-@pytest.fixture
-def tiny(store):
-    """Acme {postgres, redis, rails}, Bolt {postgres, redis}, Coil {postgres, elixir}, Dune {} (no stack)."""
-    load_listings([TINY_LISTING], store)
-    return store
-
-
 # --- cooccurring -------------------------------------------------------------------------------
 
 

@@ -23,7 +23,7 @@ import pytest
 
 from browser import close_browser, file_url, open_browser, severe_console_messages
 from conftest import LISTING
-from test_cli import stackgraph
+from cli_helpers import stackgraph
 
 XSS_TITLE = '<img src=x onerror="window.__sgPwned=1">Smart Music <script>window.__sgPwned2=1</script>'
 
