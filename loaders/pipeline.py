@@ -120,18 +120,23 @@ def write(store: GraphStore, batches: Iterable[Batch], progress: Progress | None
 
     The one place where the counts are kept: each batch's new USES are counted before it is
     written (against the stacks it extends), and the sums are written once, at the end.
+    ``progress`` hears of a batch once the store has confirmed it: FalkorDB confirms a write
+    at its next call, so the server runs a batch while the next one is extracted.
     """
     store.ensure_schema()
     index = CooccurrenceIndex(store)
     index.begin()
-    written = 0
+    written, unreported = 0, 0
     for batch in batches:
         index.add(uses_in(batch.document))
-        store.upsert(batch.document)
+        store.upsert(batch.document)  # confirms the batch before
+        if progress and unreported:
+            progress(unreported)
+        unreported = batch.episodes
         written += batch.episodes
-        if progress:
-            progress(batch.episodes)
     index.commit()
+    if progress and unreported:
+        progress(unreported)
     return written
 
 

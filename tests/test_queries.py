@@ -29,7 +29,7 @@ import math
 import pytest
 
 import queries.path
-from conftest import LISTING, REPO
+from conftest import LISTING, TINY_LISTING
 from loaders.pipeline import load_listings
 from queries.cooccurring import cooccurring, cooccurring_pairs
 from queries.hosting import hosting
