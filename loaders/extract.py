@@ -77,13 +77,17 @@ def hosting_from_description(description: str, catalog: Catalog, stack: list[str
     return found
 
 
-def _technology_node(entry: TechnologyEntry, *, hosts_a_company: bool = False) -> Node:
+def _technology_node(entry: TechnologyEntry, *, hosts_a_company: bool = False, homepage: str | None = None) -> Node:
     """A Technology; a hosting provider that a company runs on is also a HostingProvider.
 
     A provider only mentioned in passing ("AWS over Google Cloud") stays a plain Technology.
+    ``homepage`` is where a feed's stack entry links to (the catalog keeps no homepages).
     """
     extra = ("HostingProvider",) if entry.hosting and hosts_a_company else ()
-    return Node("Technology", entry.slug, {"name": entry.name, "category": entry.category}, extra)
+    properties = {"name": entry.name, "category": entry.category}
+    if homepage:
+        properties["homepage"] = homepage
+    return Node("Technology", entry.slug, properties, extra)
 
 
 def _topic_keys(key: str, topics) -> list[str]:
@@ -120,6 +124,8 @@ def episode_document(
                 "date": episode.date.isoformat(),
                 "duration_s": episode.duration_s,
                 "description": episode.description,
+                "url": episode.url,
+                "audio_url": episode.audio_url,
             },
         )
     )
@@ -133,7 +139,8 @@ def episode_document(
     )
     doc.add_relationship(Relationship("FEATURES", "Episode", key, "Company", company_key))
 
-    for guest in guests_from_description(episode.description):
+    guests = episode.guests if episode.guests is not None else guests_from_description(episode.description)
+    for guest in guests:
         person_key = slugify(guest)
         doc.add_node(Node("Person", person_key, {"name": guest}))
         doc.add_relationship(Relationship("APPEARED_ON", "Person", person_key, "Episode", key))
@@ -141,8 +148,8 @@ def episode_document(
 
     stack = [catalog.technology_for(tag) for tag in episode.stack]
     stack_slugs = [entry.slug for entry in stack]
-    for entry in stack:
-        doc.add_node(_technology_node(entry, hosts_a_company=True))
+    for tag, entry in zip(episode.stack, stack):
+        doc.add_node(_technology_node(entry, hosts_a_company=True, homepage=episode.homepages.get(tag)))
         doc.add_relationship(Relationship("USES", "Company", company_key, "Technology", entry.slug, {"episode": key}))
         if entry.hosting:
             doc.add_relationship(

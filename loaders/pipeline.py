@@ -29,7 +29,8 @@ from domain.cooccurrence import CooccurrenceIndex, uses_in
 from graph.model import GraphDocument
 from graph.store import GraphStore
 from loaders.extract import episode_document, episode_id, podcast_document
-from loaders.listing import ListingEpisode, ListingError, PodcastHeader, read_listing
+from loaders.listing import ListingEpisode, ListingError, PodcastHeader
+from loaders.sources import read_source
 
 ListingItem = ListingEpisode | PodcastHeader | ListingError
 Progress = Callable[[int], None]
@@ -84,10 +85,11 @@ class LoadReport:
 def episodes(paths: Iterable[str | os.PathLike[str]]) -> Iterator[ListingItem]:
     """Step 1: every file's podcast header, episodes and invalid episodes, in order.
 
-    A file that cannot be read at all (missing, binary, empty) raises ListingError.
+    A file is a listing or an RSS/Atom feed, recognised by its content (loaders/sources.py).
+    A file that cannot be read at all (missing, binary, empty, not a feed) raises ListingError.
     """
     for path in paths:
-        yield from read_listing(Path(path), collect_errors=True)
+        yield from read_source(path)
 
 
 def documents(items: Iterable[ListingItem], catalog: Catalog, batch_episodes: int = 200) -> Iterator[Batch]:
