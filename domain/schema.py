@@ -19,6 +19,8 @@ SCHEMA = Schema(
         "Library": "id",
         "Topic": "id",
         "Link": "url",
+        # A feed loaded from a URL, with the validators its server sent (loaders/remote.py).
+        "Feed": "url",
     },
     relationship_types=(
         "HAS_EPISODE",

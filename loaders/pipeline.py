@@ -30,6 +30,8 @@ from graph.model import GraphDocument
 from graph.store import GraphStore
 from loaders.extract import episode_document, episode_id, podcast_document
 from loaders.listing import ListingEpisode, ListingError, PodcastHeader
+from loaders.fetch import FetchedFeed
+from loaders.remote import open_sources, remember
 from loaders.sources import read_source
 
 ListingItem = ListingEpisode | PodcastHeader | ListingError
@@ -57,7 +59,7 @@ class Batch:
 class CheckedListing:
     """What the check pass found: how many episodes are valid, and the invalid ones."""
 
-    paths: list[Path]
+    paths: list[Path | FetchedFeed]
     episodes: int = 0
     invalid: list[ListingError] = field(default_factory=list)
 
@@ -69,6 +71,7 @@ class LoadReport:
     skipped: list[ListingError]
     before: dict[str, dict[str, int]]
     after: dict[str, dict[str, int]]
+    unchanged: list[str] = field(default_factory=list)  # URLs whose feed has not changed since the last load
 
     def added(self) -> dict[str, dict[str, int]]:
         """What the load added, per label and relationship type (zero counts left out)."""
@@ -82,7 +85,7 @@ class LoadReport:
         return result
 
 
-def episodes(paths: Iterable[str | os.PathLike[str]]) -> Iterator[ListingItem]:
+def episodes(paths: Iterable[str | os.PathLike[str] | FetchedFeed]) -> Iterator[ListingItem]:
     """Step 1: every file's podcast header, episodes and invalid episodes, in order.
 
     A file is a listing or an RSS/Atom feed, recognised by its content (loaders/sources.py).
@@ -142,9 +145,9 @@ def write(store: GraphStore, batches: Iterable[Batch], progress: Progress | None
     return written
 
 
-def check_listings(paths: Iterable[str | os.PathLike[str]]) -> CheckedListing:
-    """The check pass: parse every file, counting valid episodes and collecting invalid ones."""
-    checked = CheckedListing(paths=[Path(p) for p in paths])
+def check_listings(paths: Iterable[str | os.PathLike[str] | FetchedFeed]) -> CheckedListing:
+    """The check pass: parse every file and fetched feed, counting valid episodes and collecting invalid ones."""
+    checked = CheckedListing(paths=[p if isinstance(p, FetchedFeed) else Path(p) for p in paths])
     for item in episodes(checked.paths):
         if isinstance(item, ListingError):
             checked.invalid.append(item)
@@ -163,18 +166,23 @@ def load_listings(
     on_checked: Callable[[CheckedListing], None] | None = None,
     progress: Progress | None = None,
 ) -> LoadReport:
-    """Load listing files into a store; see the module docstring for the guarantees.
+    """Load listing and feed files, and feeds by URL, into a store; see the module docstring for the guarantees.
 
+    A URL is fetched once, conditionally (loaders/remote.py): a feed unchanged since its last
+    load is left out, and when every argument is such a feed nothing is written at all.
     ``on_checked`` is told how many episodes there are (to size a progress bar);
     ``progress`` is called with the number of episodes each written batch held.
     Raises :class:`LoadError` when an episode is invalid and ``skip_invalid`` is
     false, before anything is written.
     """
-    checked = check_listings(paths)
+    sources = open_sources(paths, store)
+    checked = check_listings(sources.files_and_feeds)
     if checked.invalid and not skip_invalid:
         raise LoadError(checked.invalid)
     if on_checked:
         on_checked(checked)
     before = store.counts()
-    write(store, documents(episodes(checked.paths), catalog or Catalog.default(), batch_episodes), progress)
-    return LoadReport(len(checked.paths), checked.episodes, checked.invalid, before, store.counts())
+    if checked.paths:
+        write(store, documents(episodes(checked.paths), catalog or Catalog.default(), batch_episodes), progress)
+        remember(store, sources.fetched)
+    return LoadReport(len(checked.paths), checked.episodes, checked.invalid, before, store.counts(), sources.unchanged)

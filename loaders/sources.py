@@ -1,4 +1,4 @@
-"""Read any source of episodes, a listing or a feed file, telling them apart by content.
+"""Read any source of episodes, a listing or a feed file or a fetched feed, telling files apart by content.
 
 A file whose first character is ``<`` is markup (a feed, or an HTML page that will be refused
 as one); anything else is a listing. The name says nothing: podcast apps save feeds as .txt and
@@ -19,12 +19,18 @@ from pathlib import Path
 from typing import Iterator
 
 from loaders.feed import FeedItem, looks_like_markup, parse_feed
-from loaders.listing import read_listing
+from loaders.fetch import FetchedFeed
+from loaders.listing import ListingError, read_listing
 
 
-def read_source(path: str | os.PathLike[str]) -> Iterator[FeedItem]:
-    """The podcast header, episodes and invalid episodes of one listing or feed file."""
-    path = Path(path)
+def read_source(source: str | os.PathLike[str] | FetchedFeed) -> Iterator[FeedItem]:
+    """The podcast header, episodes and invalid episodes of one listing or feed file, or of a fetched feed."""
+    if isinstance(source, FetchedFeed):
+        if not looks_like_markup(source.data[:1024]):
+            raise ListingError(source.url, None, "not an RSS or Atom feed (the server sent plain text)")
+        yield from parse_feed(source.data, source.url)
+        return
+    path = Path(source)
     try:
         with open(path, "rb") as handle:
             is_feed = looks_like_markup(handle.read(1024))

@@ -17,13 +17,17 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, metavar="PATH_OR_URL...", type=click.Path(dir_okay=False))
 @click.option("--skip-invalid", is_flag=True, help="Load the valid episodes and report the invalid ones.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_app
 @handle_errors
 def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool) -> None:
-    """Load podcast listing files into the store.
+    """Load podcast listings and RSS/Atom feeds, from files or http(s) URLs, into the store.
+
+    A file is a listing or a feed by its content, whatever its name. A URL is
+    fetched conditionally: a feed unchanged since its last load is not read
+    again, and nothing is written for it.
 
     By default nothing is written when any episode is invalid (the error names
     the file and line). Every load merges into the graph: loading the same
@@ -61,6 +65,8 @@ def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool) -> N
         )
     for error in report.skipped:
         click.echo(f"skipped: {error}", err=True)
+    for url in report.unchanged:
+        click.echo(f"{url}: not modified since its last load", err=True)
     added = report.added()
     summary = ", ".join(f"{n:+d} {name}" for name, n in {**added["nodes"], **added["relationships"]}.items())
     click.echo(
