@@ -7,6 +7,8 @@ every item's ``itunes:subtitle`` is "with Nick Janetakis and GUEST".
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from cli_helpers import invoke, one_line_error
@@ -184,3 +186,40 @@ def test_not_a_feed_is_one_line_and_writes_nothing(content, message, tmp_path):
     assert one_line_error(result) == f"stackgraph: error: {path}: {message}"
     stats = invoke("stats", "--format", "json", store=tmp_path / "store", check=True)
     assert '"Episode"' not in stats.stdout
+
+
+SMART_MUSIC_AUDIO = "https://runninginproduction.com/assets/podcast/running-in-production-17.mp3"
+NOVA_ADC_AUDIO = "https://runninginproduction.com/assets/podcast/running-in-production-9.mp3"
+
+
+def test_timeline_and_related_link_to_the_audio_at_each_topic(store):
+    from queries.related import related
+    from queries.timeline import timeline
+
+    load_listings([FEED], store)
+    # InfluxDB comes up at Nova ADC's 12:46 (766 s), Smart Music's 18:29 (1109 s) and 19:32 (1172 s)
+    assert [(a.company, a.timestamps, a.listen) for a in timeline(store, "influxdb")] == [
+        ("Nova ADC", ["12:46"], [f"{NOVA_ADC_AUDIO}#t=766"]),
+        ("Smart Music", ["18:29", "19:32"], [f"{SMART_MUSIC_AUDIO}#t=1109", f"{SMART_MUSIC_AUDIO}#t=1172"]),
+    ]
+    rows = related(store, "influxdb")
+    assert [(r.neighbour, r.at, r.listen) for r in rows] == [
+        ("Redis", "18:29", f"{SMART_MUSIC_AUDIO}#t=1109"),
+        ("PostgreSQL", "18:29", f"{SMART_MUSIC_AUDIO}#t=1109"),
+        ("Nova ADC", None, None),
+        ("Smart Music", None, None),
+    ]
+
+
+def test_a_listing_has_no_audio_to_link(store):
+    from queries.timeline import timeline
+
+    load_listings([LISTING], store)
+    assert [a.listen for a in timeline(store, "influxdb")] == [[], []]
+
+
+def test_timeline_cli_shows_the_links(tmp_path):
+    invoke("load", "--quiet", str(FEED), store=tmp_path / "store", check=True)
+    result = invoke("timeline", "victorops", "--format", "json", store=tmp_path / "store", check=True)
+    # Smart Music's "45:31 – VictorOps handles alerting …": 2731 s
+    assert [row["listen"] for row in json.loads(result.stdout)] == [[f"{SMART_MUSIC_AUDIO}#t=2731"]]

@@ -197,7 +197,7 @@ def related_command(app: App, technology: str, fmt: str, limit: int | None) -> N
     from queries.related import related
 
     echo(related(app.store, technology, limit=limit), fmt,
-         ["relationship", "category", "neighbour", "episode", "date", "at", "text"])
+         ["relationship", "category", "neighbour", "episode", "date", "at", "text", "listen"])
 
 
 @query_command("timeline")
@@ -211,7 +211,7 @@ def timeline_command(app: App, technology: str, fmt: str, limit: int | None) -> 
     """
     from queries.timeline import timeline
 
-    echo(timeline(app.store, technology, limit=limit), fmt, ["date", "episode", "company", "in_stack", "timestamps"])
+    echo(timeline(app.store, technology, limit=limit), fmt, ["date", "episode", "company", "in_stack", "timestamps", "listen"])
 
 
 COMMANDS = [stack, who_uses_command, cooccurring_command, similar_command, recommend_command, hosting_command,
