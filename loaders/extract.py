@@ -132,7 +132,10 @@ def episode_document(
     if podcast is not None:
         doc.add_relationship(Relationship("HAS_EPISODE", "Podcast", _slugify(podcast.name), "Episode", key))
 
-    company = company_from_text(episode.title, episode.description, lambda name: catalog.resolve(name) is not None)
+    company = company_from_text(
+        episode.title, episode.description, lambda name: catalog.resolve(name) is not None,
+        last_topic=episode.topics[-1].text if episode.topics else "",
+    )
     company_key = slugify(company.name)
     doc.add_node(
         Node("Company", company_key, {"name": company.name, "website": website_of(company.name), "inferred": company.inferred})
