@@ -25,6 +25,7 @@ from graph.model import GraphDocument, Node, Relationship
 from domain.catalog import Catalog, TechnologyEntry
 from loaders.companies import company_from_text, website_of
 from loaders.guests import guests_from_description
+from loaders.guesses import technology_of_tag
 from loaders.libraries import domain_of, library_from_url
 from loaders.listing import ListingEpisode, PodcastHeader
 from domain.slug import slugify
@@ -149,7 +150,7 @@ def episode_document(
         doc.add_relationship(Relationship("APPEARED_ON", "Person", person_key, "Episode", key))
         doc.add_relationship(Relationship("WORKS_ON", "Person", person_key, "Company", company_key))
 
-    stack = [catalog.technology_for(tag) for tag in episode.stack]
+    stack = [technology_of_tag(tag, catalog, episode) for tag in episode.stack]
     stack_slugs = [entry.slug for entry in stack]
     for tag, entry in zip(episode.stack, stack):
         doc.add_node(_technology_node(entry, hosts_a_company=True, homepage=episode.homepages.get(tag)))

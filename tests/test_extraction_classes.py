@@ -7,11 +7,17 @@ description …), with the values a person reads off the text.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from cli_helpers import invoke
 from domain.catalog import Catalog
 from loaders.companies import CompanyName, company_from_text
+from loaders.extract import episode_document
+from loaders.guesses import guess_technology
 from loaders.guests import guests_from_description
+from loaders.listing import parse_listing
 
 INTRO = "In this episode of Running in Production, "
 
@@ -69,3 +75,85 @@ def test_never_a_number_or_a_common_word():
     assert company("Serving 2020 Requests a Second", "").inferred
     assert company("Building Web Apps That Scale", "").inferred
     assert company("How Teams Handle On-Call", "").inferred
+
+
+@pytest.mark.parametrize("sentence", [
+    "Tallyho is hosted on Skyberth.", "The app runs on Skyberth.", "It has been running on Skyberth since 2019.",
+    "Everything is hosted with Skyberth.", "It is deployed on Skyberth.", "It runs on both AWS and Skyberth.",
+])
+def test_a_hosting_phrase_makes_an_unknown_tag_a_hosting_provider(sentence):
+    guess = guess_technology("skyberth", [sentence])
+    assert (guess.slug, guess.name, guess.category, guess.hosting) == ("skyberth", "Skyberth", "hosting", True)
+
+
+@pytest.mark.parametrize("text, category", [
+    ("Glitchbin for error tracking", "error-tracking"),
+    ("Glitchbin is used for alerting when a job fails", "monitoring"),
+    ("Glitchbin handles the transactional emails", "email"),
+    ("Glitchbin is being used as a cache", "cache"),
+    ("Glitchbin (self hosted) takes care of background jobs", "queue"),
+    ("We like Glitchbin a lot", "other"),
+])
+def test_where_an_unknown_tag_appears_guesses_its_category(text, category):
+    assert guess_technology("glitchbin", ["Nothing here.", text]).category == category
+
+
+def test_unknown_tags_in_a_listing_become_guessed_technologies():
+    [episode] = parse_listing([
+        "Mar 2, 2021 • 30min",
+        "Tallyho Counts Votes for Clubs",
+        "In this episode of Running in Production, Ines Moreau goes over Tallyho. It is hosted on Skyberth.",
+        "Topics Include",
+        "4:10 – Glitchbin for error tracking",
+        "⚙️ Tech Stack",
+        "skyberth →",
+        "glitchbin →",
+        "quuxdb →",
+        "rails →",
+    ])
+    doc = episode_document(episode)
+    [company] = doc.nodes_with_label("Company")
+    assert (company.key, company.properties["inferred"]) == ("tallyho", False)
+    assert [p.properties["name"] for p in doc.nodes_with_label("Person")] == ["Ines Moreau"]
+    technologies = {key: doc.node("Technology", key) for key in ("skyberth", "glitchbin", "quuxdb")}
+    assert {key: (node.properties["name"], node.properties["category"]) for key, node in technologies.items()} == {
+        "skyberth": ("Skyberth", "hosting"), "glitchbin": ("Glitchbin", "error-tracking"), "quuxdb": ("quuxdb", "other")}
+    assert technologies["skyberth"].extra_labels == ("HostingProvider",)
+    [hosted] = doc.relationships_of_type("HOSTED_ON")
+    assert (hosted.start_key, hosted.end_key, hosted.properties["source"]) == ("tallyho", "skyberth", "stack")
+
+
+FEED_ITEM = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"
+     xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>A Show</title><itunes:author>Pat Host - Developer</itunes:author>
+<item><title>Ledgerly Lets You Split Bills with Friends</title><pubDate>Mon, 01 Mar 2021 00:00:00 +0000</pubDate>
+<link>https://example.com/podcast/40-ledgerly</link><itunes:duration>41:10</itunes:duration>
+<enclosure url="https://example.com/40.mp3" type="audio/mpeg" length="1"/>
+<itunes:subtitle>with Pat Host and Noor</itunes:subtitle>
+<content:encoded><![CDATA[<p>In this episode of Running in Production, Noor walks us through
+<a href="https://ledgerly.example/">Ledgerly</a>. The app runs on Nimbusly.</p>
+<h2>Topics Include</h2><ul><li>3:05 &ndash; Pagerbell is used for alerting</li></ul>
+<h6>Tech Stack</h6><ul>
+<li><a href="https://nimbusly.example/">nimbusly &#8594;</a></li>
+<li><a href="https://pagerbell.example/">pagerbell &#8594;</a></li>
+<li><a href="https://www.python.org/">python &#8594;</a></li></ul>]]></content:encoded></item>
+</channel></rss>
+"""
+
+
+def test_a_feed_item_end_to_end_and_catalog_unknown_shows_the_guesses(tmp_path):
+    feed = tmp_path / "show.xml"
+    feed.write_text(FEED_ITEM, encoding="utf-8")
+    store = tmp_path / "store"
+    invoke("load", "--quiet", str(feed), store=store, check=True)
+    unknown = invoke("catalog", "--unknown", "--format", "json", store=store, check=True)
+    assert json.loads(unknown.stdout) == [
+        {"slug": "nimbusly", "name": "Nimbusly", "category": "hosting"},
+        {"slug": "pagerbell", "name": "Pagerbell", "category": "monitoring"},
+    ]
+    rows = invoke("cypher", "MATCH (p:Person)-[:APPEARED_ON]->(e:Episode)-[:FEATURES]->(c:Company)-[:HOSTED_ON]->(h:HostingProvider) "
+                  "RETURN p.name AS guest, c.name AS company, h.homepage AS host, e.duration_s AS seconds",
+                  "--format", "json", store=store, check=True)
+    # 41:10 is 2470 s; Noor goes by one name; the host of the show is not a guest
+    assert json.loads(rows.stdout) == [{"guest": "Noor", "company": "Ledgerly", "host": "https://nimbusly.example/", "seconds": 2470}]

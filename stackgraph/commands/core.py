@@ -136,7 +136,8 @@ def cypher(app: App, query: str, params: tuple[str, ...], fmt: str, write: bool)
 
 
 @click.command()
-@click.option("--unknown", is_flag=True, help="List the technologies in the store that the catalog does not know.")
+@click.option("--unknown", is_flag=True,
+              help="List the technologies in the store that the catalog does not know, with the category guessed for each.")
 @format_option
 @pass_app
 @handle_errors
@@ -152,9 +153,9 @@ def catalog(app: App, unknown: bool, fmt: str) -> None:
 
     known = Catalog.default()
     if unknown:
-        rows = app.store.run("MATCH (t:Technology) RETURN t.id AS slug, t.name AS name ORDER BY slug")
+        rows = app.store.run("MATCH (t:Technology) RETURN t.id AS slug, t.name AS name, t.category AS category ORDER BY slug")
         missing = set(known.unknown(row["slug"] for row in rows))
-        click.echo(render([row for row in rows if row["slug"] in missing], fmt, ["slug", "name"]))
+        click.echo(render([row for row in rows if row["slug"] in missing], fmt, ["slug", "name", "category"]))
         return
     rows = [
         {"slug": e.slug, "name": e.name, "category": e.category, "hosting": e.hosting, "aliases": list(e.aliases)}
