@@ -124,6 +124,7 @@ def episode_document(
                 "title": episode.title,
                 "date": episode.date.isoformat(),
                 "duration_s": episode.duration_s,
+                "exact_duration": episode.exact_duration or None,
                 "description": episode.description,
                 "url": episode.url,
                 "audio_url": episode.audio_url,

@@ -113,6 +113,7 @@ def _episode(entry: Any, number: int, source: str, host: str | None) -> ListingE
         line=number,
         date=dt.date(*published[:3]),
         duration_s=duration,
+        exact_duration=True,
         title=title,
         url=entry.get("link"),
         audio_url=next((e.get("href") for e in entry.get("enclosures", []) if e.get("href")), None),

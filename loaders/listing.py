@@ -111,8 +111,10 @@ class ListingEpisode:
     references: list[Reference] = field(default_factory=list)
     stack: list[str] = field(default_factory=list)
     libraries: list[str] = field(default_factory=list)
-    # What only a feed says (a listing leaves them empty): the episode's page and audio file,
-    # its guests by name (None: read them from the description), each stack tag's homepage.
+    # What only a feed says (a listing leaves them empty): whether duration_s is exact (a listing
+    # rounds it to the minute), the episode's page and audio file, its guests by name (None: read
+    # them from the description), each stack tag's homepage.
+    exact_duration: bool = False
     url: str | None = None
     audio_url: str | None = None
     guests: list[str] | None = None

@@ -31,6 +31,7 @@ from graph.store import GraphStore
 from loaders.extract import episode_document, episode_id, podcast_document
 from loaders.listing import ListingEpisode, ListingError, PodcastHeader
 from loaders.fetch import FetchedFeed
+from loaders.precedence import ExactDurations
 from loaders.remote import open_sources, remember
 from loaders.sources import read_source
 
@@ -129,10 +130,12 @@ def write(store: GraphStore, batches: Iterable[Batch], progress: Progress | None
     at its next call, so the server runs a batch while the next one is extracted.
     """
     store.ensure_schema()
+    exact = ExactDurations(store)
     index = CooccurrenceIndex(store)
     index.begin()
     written, unreported = 0, 0
     for batch in batches:
+        exact.keep(batch.document)
         index.add(uses_in(batch.document))
         store.upsert(batch.document)  # confirms the batch before
         if progress and unreported:

@@ -99,6 +99,18 @@ def test_listing_then_feed_is_one_graph(store):
     assert row["d"] == 3333  # the feed's 55:33, not the listing's "56min"
 
 
+@pytest.mark.parametrize("order", [[FEED, LISTING], "two loads"], ids=["one-load", "two-loads"])
+def test_the_feed_wins_when_the_listing_comes_after_it(store, order):
+    if order == "two loads":
+        load_listings([FEED], store)
+        load_listings([LISTING], store)
+    else:
+        load_listings(order, store)
+    assert_full_listing(store.counts())
+    [row] = store.run("MATCH (e:Episode {id: $id}) RETURN e.duration_s AS d, e.audio_url AS audio", {"id": SMART_MUSIC})
+    assert row == {"d": 3333, "audio": "https://runninginproduction.com/assets/podcast/running-in-production-17.mp3"}
+
+
 def test_feed_guests_several_and_host_left_out():
     [episode] = episodes_of(feed_of(item("<p>Acme builds rockets.</p>", subtitle="with Pat Host and Ann Lee and Bo")))
     assert episode.guests == ["Ann Lee", "Bo"]
