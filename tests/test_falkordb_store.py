@@ -511,6 +511,7 @@ def test_ensure_schema_twice_indexes_every_key_but_the_topics_once(tmp_path):
     assert rows == [
         {"label": "Company", "properties": ["id"]},
         {"label": "Episode", "properties": ["id"]},
+        {"label": "Feed", "properties": ["url"]},
         {"label": "Library", "properties": ["id"]},
         {"label": "Link", "properties": ["url"]},
         {"label": "Person", "properties": ["id"]},
