@@ -185,3 +185,14 @@ def test_timeout_and_size_limit(server):
         fetch_feed(url(server, "/feed.xml"), max_bytes=1000)
     with pytest.raises(ListingError, match=r"/gzip/feed\.xml: the feed is larger than 1000 bytes, the limit$"):
         fetch_feed(url(server, "/gzip/feed.xml"), max_bytes=1000)
+
+
+def test_conditional_get_on_each_backend(server, store):
+    from loaders.pipeline import load_listings
+
+    feed_url = url(server, "/feed.xml")
+    assert load_listings([feed_url], store).episodes == 10
+    before = store.counts()
+    again = load_listings([feed_url], store)
+    assert (again.episodes, again.unchanged, store.counts()) == (0, [feed_url], before)
+    assert server.requests[1][1]["If-None-Match"] == ETAG

@@ -172,6 +172,7 @@ def test_ensure_schema_is_idempotent_and_constraints_hold(neo4j):
     assert constraints == [
         {"name": "company_id_unique", "type": "UNIQUENESS", "label": "Company", "key": "id"},
         {"name": "episode_id_unique", "type": "UNIQUENESS", "label": "Episode", "key": "id"},
+        {"name": "feed_url_unique", "type": "UNIQUENESS", "label": "Feed", "key": "url"},
         {"name": "library_id_unique", "type": "UNIQUENESS", "label": "Library", "key": "id"},
         {"name": "link_url_unique", "type": "UNIQUENESS", "label": "Link", "key": "url"},
         {"name": "person_id_unique", "type": "UNIQUENESS", "label": "Person", "key": "id"},
