@@ -9,6 +9,7 @@ The same calls as every store (see :class:`graph.store.GraphStore`)::
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Iterable
 
@@ -104,6 +105,8 @@ class Neo4jStore(GraphStore):
 
     def __init__(self, uri: str, username: str, password: str, database: str | None = None, *, schema: Schema) -> None:
         super().__init__(schema)
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stackgraph-neo4j-writer")
+        self._unconfirmed: Future[None] | None = None
         self._uri = uri
         self._database = database
         scheme = uri.partition("://")[0] if "://" in uri else ""
@@ -142,6 +145,8 @@ class Neo4jStore(GraphStore):
         A write in a read-only run raises ``QueryError("read-only run refused a write (…); pass write=True")``.
         """
 
+        self._confirm_writes()  # a query sees every write before it
+
         def work(tx: neo4j.ManagedTransaction) -> list[Row]:
             return [{key: plain(value) for key, value in record.items()} for record in _send(tx, query, params)]
 
@@ -150,24 +155,34 @@ class Neo4jStore(GraphStore):
             return session.execute_write(work) if write else session.execute_read(work)
 
     def write(self, statements: Iterable[UpsertStatement]) -> None:
-        """Run every statement in one write transaction: all of them commit, or none.
+        """Run every statement in one write transaction, all of them or none, in the background.
 
-        One transaction keeps an upsert all-or-nothing and lets the driver
-        retry the whole of it on transient errors (deadlocks between
-        concurrent loads, a leader switch). Its size is bounded by the
-        server's transaction memory; a load too large for that should be
-        split into several documents by the caller.
+        The transaction runs on a writer thread while the caller goes on (a load extracts its
+        next batch meanwhile; the thread mostly waits on the server). The store's next call,
+        :meth:`close` included, first waits for it and raises its failure. One transaction
+        keeps an upsert all-or-nothing and lets the driver retry the whole of it on transient
+        errors (deadlocks between concurrent loads, a leader switch). Its size is bounded by
+        the server's transaction memory; a load too large for that should be split into
+        several documents by the caller.
         """
+        self._confirm_writes()
         statements = list(statements)
-        if not statements:
-            return
+        if statements:
+            self._unconfirmed = self._writer.submit(self._write_now, statements)
 
+    def _write_now(self, statements: list[UpsertStatement]) -> None:
         def work(tx: neo4j.ManagedTransaction) -> None:
             for statement in statements:
                 _send(tx, statement.query, statement.params).consume()
 
         with self._translated_errors(), self._session(neo4j.WRITE_ACCESS) as session:
             session.execute_write(work)
+
+    def _confirm_writes(self) -> None:
+        """Wait for the transaction :meth:`write` started; raise its failure."""
+        if self._unconfirmed is not None:
+            unconfirmed, self._unconfirmed = self._unconfirmed, None
+            unconfirmed.result()
 
     def ensure_schema(self) -> None:
         """A unique constraint on every label's key, a range index on each secondary label's id.
@@ -187,12 +202,20 @@ class Neo4jStore(GraphStore):
         relationship graph fails on the test server); ``IN TRANSACTIONS`` needs an auto-commit
         transaction, so this is the one statement sent outside a managed one.
         """
+        self._confirm_writes()
         with self._translated_errors(), self._session(neo4j.WRITE_ACCESS) as session:
             session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
     def close(self) -> None:
-        """Close the driver and its connections. Idempotent."""
-        self._driver.close()
+        """Wait for the write in flight, close the driver and its connections. Idempotent.
+
+        Raises the failure of a write still unconfirmed, once the driver is closed.
+        """
+        try:
+            self._confirm_writes()
+        finally:
+            self._writer.shutdown()
+            self._driver.close()
 
     # -- internals -------------------------------------------------------------
 
