@@ -2,8 +2,8 @@
 
 One episode yields its Episode, guests (Person), the Company it is about,
 the Technologies of its stack (hosting providers also labelled
-HostingProvider), Topics with the technologies they mention, Links and
-Libraries. Nothing here knows about stores.
+HostingProvider), Topics with the technologies they mention and the
+decisions they state (loaders/decisions.py), Links and Libraries. Nothing here knows about stores.
 
 >>> from loaders.listing import parse_listing
 >>> [episode] = parse_listing(["Feb 3, 2020 • 47min", "Acme Is a Rocket Shop",
@@ -24,6 +24,7 @@ import re
 from graph.model import GraphDocument, Node, Relationship
 from domain.catalog import Catalog, TechnologyEntry
 from loaders.companies import company_from_text, website_of
+from loaders.decisions import add_decision, decisions_in
 from loaders.guests import guests_from_description
 from loaders.libraries import domain_of, library_from_url
 from loaders.listing import ListingEpisode, PodcastHeader
@@ -164,6 +165,8 @@ def episode_document(
         for slug in catalog.mentions_listed(topic.text, listed):
             doc.add_node(_technology_node(catalog.technology_for(slug)))
             doc.add_relationship(Relationship("MENTIONS", "Topic", topic_key, "Technology", slug))
+        for decision in decisions_in(topic.text, catalog, listed):
+            add_decision(doc, decision, topic_key, company_key, catalog)
 
     for reference in episode.references:
         doc.add_node(Node("Link", reference.url, {"domain": _domain_of(reference.url), "note": reference.note}))
