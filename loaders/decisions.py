@@ -92,21 +92,24 @@ class _Finder:
         words = _CLAUSE_BREAK.split(text, maxsplit=1)[0].split()
         while words and words[0].lower() in _FILLER:
             words = words[1:]
+        best = None
         for n in range(1, min(_WINDOW, len(words)) + 1):
             found = self.named(" ".join(words[:n]))
-            if found:
-                # The first word must be part of the name: "exactly isn't Docker" names nothing first.
-                return None if self.named(" ".join(words[1:n])) else found[0]
-        return None
+            # The first word must be part of the name ("exactly isn't Docker" names nothing first);
+            # the longest name wins ("GitHub Actions", not GitHub).
+            if found and found[0] not in self.named(" ".join(words[1:n])):
+                best = found[0]
+        return best
 
     def trailing(self, text: str) -> str | None:
         """The technology the last words of ``text`` name, or None."""
         words = _CLAUSE_BREAK.split(text)[-1].split()
+        best = None
         for n in range(1, min(_WINDOW, len(words)) + 1):
             found = self.named(" ".join(words[-n:]))
-            if found:
-                return None if self.named(" ".join(words[-n:-1])) else found[-1]
-        return None
+            if found and found[-1] not in self.named(" ".join(words[-n:-1])):
+                best = found[-1]
+        return best
 
 
 def decisions_in(text: str, catalog: Catalog, listed: set[str]) -> list[Decision]:
@@ -154,9 +157,9 @@ def decisions_in(text: str, catalog: Catalog, listed: set[str]) -> list[Decision
     if found:
         return found
     motives = [match["chosen"] for pattern in (_MOTIVATION, _CAME_DOWN_TO) for match in pattern.finditer(text)]
-    chosen = [slug for motive in motives for slug in finder.named(_MOTIVE_END.split(motive, maxsplit=1)[0])]
-    chosen += [slug for match in _WHY.finditer(text) if (slug := finder.leading(match["chosen"]))]
-    return [Decision(MOTIVATION, slug) for slug in dict.fromkeys(chosen)]
+    motivated = [slug for motive in motives for slug in finder.named(_MOTIVE_END.split(motive, maxsplit=1)[0])]
+    motivated += [slug for match in _WHY.finditer(text) if (slug := finder.leading(match["chosen"]))]
+    return [Decision(MOTIVATION, slug) for slug in dict.fromkeys(motivated)]
 
 
 def add_decision(doc: GraphDocument, decision: Decision, topic_key: str, company_key: str, catalog: Catalog) -> None:
