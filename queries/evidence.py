@@ -16,8 +16,12 @@ MATCH (c:Company)-[:MADE]->(d)
 MATCH (e:Episode)-[:HAS_TOPIC]->(tp:Topic)-[:STATES]->(d)
 """
 
+# Only feeds give an episode its audio_url: read from properties(), it is a missing map key where
+# no feed was loaded, not a property Neo4j warns is unknown.
+AUDIO_URL = "properties(e).audio_url AS audio_url"
+
 EVIDENCE_COLUMNS = ("c.name AS company, e.title AS episode, e.date AS date, tp.offset_s AS offset_s, "
-                    "tp.text AS text, d.planned AS planned, e.audio_url AS audio_url")
+                    f"tp.text AS text, d.planned AS planned, {AUDIO_URL}")
 
 
 @dataclass(frozen=True)

@@ -16,28 +16,31 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.store import GraphStore
+from queries.evidence import AUDIO_URL
 from queries.profiles import take
 from queries.timeline import clock
 
 # What a hit returns, per indexed label (labels of the schema's ``fulltext``, never user input).
 _HITS = {
-    "Topic": """
+    "Topic": f"""
 MATCH (e:Episode)-[:HAS_TOPIC]->(node)
 OPTIONAL MATCH (e)-[:FEATURES]->(c:Company)
 RETURN 'topic' AS kind, score, c.name AS company, e.title AS episode, e.date AS date,
-       node.offset_s AS offset_s, node.text AS text, e.audio_url AS audio_url
+       node.offset_s AS offset_s, node.text AS text, {AUDIO_URL}
 """,
-    "Episode": """
-OPTIONAL MATCH (node)-[:FEATURES]->(c:Company)
-RETURN 'episode' AS kind, score, c.name AS company, node.title AS episode, node.date AS date,
-       null AS offset_s, node.title AS text, node.audio_url AS audio_url
+    "Episode": f"""
+WITH node AS e, score
+OPTIONAL MATCH (e)-[:FEATURES]->(c:Company)
+RETURN 'episode' AS kind, score, c.name AS company, e.title AS episode, e.date AS date,
+       null AS offset_s, coalesce(e.description, e.title) AS text, {AUDIO_URL}
 """,
 }
 
 
 @dataclass(frozen=True)
 class Hit:
-    """A topic line (``at`` its timestamp) or an episode (matched in its title or description)."""
+    """A topic line (``at`` its timestamp) or an episode, matched in its title or its description
+    (``text``, the description)."""
 
     kind: str
     score: float
