@@ -41,13 +41,17 @@ _MOVE_VERB = r"(?:switch(?:es|ed|ing)?|mov(?:e|es|ed|ing)|migrat(?:e|es|ed|ing))
 _MOVED_FROM_TO = re.compile(rf"\b{_MOVE_VERB}\s+from\s+(?P<previous>.+?)\s+to\s+(?P<chosen>.+)", re.I)
 _MOVED_TO = re.compile(rf"\b{_MOVE_VERB}\s+(?:over\s+)?to\s+(?P<chosen>.+)", re.I)
 _REPLACED_WITH = re.compile(r"\breplac(?:e|es|ed|ing)\s+(?P<previous>.+?)\s+with\s+(?P<chosen>.+)", re.I)
-_REPLACES_WHAT = re.compile(r"(?P<chosen>.+?)\s+replaces\s+what\s+(?P<previous>.+?)\s+used\s+to\b", re.I)
+_REPLACES_WHAT = re.compile(r"\s+replaces\s+what\s+(?P<previous>.+?)\s+used\s+to\b", re.I)
 _OVER = re.compile(r"\s(?:over|instead\s+of|rather\s+than)\s", re.I)
 _VERSUS = re.compile(r"\s(?:vs\.?|versus)\s", re.I)
 _MOTIVATION = re.compile(r"\b(?:motivations?|reasons?)\s+for\s+(?P<chosen>.+)", re.I)
 _WHY = re.compile(r"\bwhy\s+(?P<chosen>.+)", re.I)
 _CAME_DOWN_TO = re.compile(r"\b(?:choos(?:e|es|ing)|chose|pick(?:s|ed|ing)?|go(?:ing)?\s+with|went\s+with)\s+"
                            r"(?P<chosen>.+?)\s+came\s+down\s+to\b", re.I)
+
+# A word every pattern above needs: most lines have none and are passed over at the cost of one search.
+_ANY_DECISION = re.compile(r"\b(?:over|instead|rather|switch|mov|migrat|replac|vs|versus|motivation|reason|why|"
+                           r"came\s+down)", re.I)
 
 # Where the phrase naming a technology next to a decision ends.
 _CLAUSE_BREAK = re.compile(r"[,;:()?!]|\s[–—-]\s|\s(?:and|or|but|for|with|because|in|to|came\s+down\s+to)\s", re.I)
@@ -125,6 +129,8 @@ def decisions_in(text: str, catalog: Catalog, listed: set[str]) -> list[Decision
     >>> decisions_in("Motivation for using Phoenix and Elixir", catalog, {"phoenix"})
     [Decision(kind='motivation', chosen='phoenix', other=None, planned=False), Decision(kind='motivation', chosen='elixir', other=None, planned=False)]
     """
+    if not _ANY_DECISION.search(text):
+        return []
     finder = _Finder(catalog, listed)
     planned = bool(_PLANNED.search(text))
     found: list[Decision] = []
@@ -142,7 +148,7 @@ def decisions_in(text: str, catalog: Catalog, listed: set[str]) -> list[Decision
     for match in _REPLACED_WITH.finditer(text):
         add(MOVED_FROM, finder.leading(match["chosen"]), finder.leading(match["previous"]))
     for match in _REPLACES_WHAT.finditer(text):
-        subject = _CLAUSE_BREAK.split(match["chosen"])[-1]
+        subject = _CLAUSE_BREAK.split(text[: match.start()])[-1]
         add(MOVED_FROM, next(iter(finder.named(subject)), None), finder.leading(match["previous"]))
     if not any(d.kind == MOVED_FROM for d in found):
         for match in _MOVED_TO.finditer(text):
