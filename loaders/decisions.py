@@ -1,6 +1,7 @@
 """Technology decisions in what an episode says: what was chosen over what, moved from what, compared.
 
-A topic line becomes zero or more :class:`Decision` s between catalog technologies:
+A topic line, or a sentence of the description, becomes zero or more :class:`Decision` s between
+catalog technologies:
 
 - **chose_over**: "X over Y", "X instead of Y", "on X instead of Y", "X rather than Y";
 - **moved_from**: "switching/moved/migrating from Y to X", "switch to X" with Y named before it on
@@ -168,13 +169,17 @@ def decisions_in(text: str, catalog: Catalog, listed: set[str]) -> list[Decision
     return [Decision(MOTIVATION, slug) for slug in dict.fromkeys(motivated)]
 
 
-def add_decision(doc: GraphDocument, decision: Decision, topic_key: str, company_key: str, catalog: Catalog) -> None:
+def add_decision(doc: GraphDocument, decision: Decision, evidence: tuple[str, str], company_key: str, catalog: Catalog,
+                 *, sentence: str | None = None) -> None:
     """The decision as a node of its own: the company MADE it, it CHOSE one technology OVER the
-    other (a comparison WEIGHED both), and the topic STATES it."""
-    key = decision.key(topic_key)
+    other (a comparison WEIGHED both), and its evidence STATES it: a topic (label and key), or the
+    episode, whose description says it in ``sentence``."""
+    evidence_label, evidence_key = evidence
+    key = decision.key(evidence_key)
     doc.add_node(Node("Decision", key, {"kind": decision.kind, "planned": decision.planned}))
     doc.add_relationship(Relationship("MADE", "Company", company_key, "Decision", key))
-    doc.add_relationship(Relationship("STATES", "Topic", topic_key, "Decision", key))
+    doc.add_relationship(Relationship("STATES", evidence_label, evidence_key, "Decision", key,
+                                      {"sentence": sentence} if sentence else {}))
     ends = [(decision.chosen, "WEIGHED" if decision.kind == COMPARED else "CHOSE")]
     if decision.other:
         ends.append((decision.other, "WEIGHED" if decision.kind == COMPARED else "OVER"))

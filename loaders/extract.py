@@ -24,7 +24,7 @@ import re
 from graph.model import GraphDocument, Node, Relationship
 from domain.catalog import Catalog, TechnologyEntry
 from loaders.companies import company_from_text, website_of
-from loaders.decisions import add_decision, decisions_in
+from loaders.decisions import Decision, add_decision, decisions_in
 from loaders.guests import guests_from_description
 from loaders.libraries import domain_of, library_from_url
 from loaders.listing import ListingEpisode, PodcastHeader
@@ -157,6 +157,7 @@ def episode_document(
             )
 
     listed: set[str] | None = None
+    stated: set[Decision] = set()
     for topic, topic_key in zip(episode.topics, _topic_keys(key, episode.topics)):
         doc.add_node(Node("Topic", topic_key, {"offset_s": topic.offset_s, "text": topic.text, "episode": key}))
         doc.add_relationship(Relationship("HAS_TOPIC", "Episode", key, "Topic", topic_key))
@@ -166,7 +167,13 @@ def episode_document(
             doc.add_node(_technology_node(catalog.technology_for(slug)))
             doc.add_relationship(Relationship("MENTIONS", "Topic", topic_key, "Technology", slug))
         for decision in decisions_in(topic.text, catalog, listed):
-            add_decision(doc, decision, topic_key, company_key, catalog)
+            add_decision(doc, decision, ("Topic", topic_key), company_key, catalog)
+            stated.add(decision)
+    for sentence in _SENTENCE_END.split(" ".join(episode.description.split())):
+        for decision in decisions_in(sentence, catalog, catalog.listed(stack_slugs) if listed is None else listed):
+            if decision not in stated:  # the description often sums up what a topic line says
+                add_decision(doc, decision, ("Episode", key), company_key, catalog, sentence=sentence)
+                stated.add(decision)
 
     for reference in episode.references:
         doc.add_node(Node("Link", reference.url, {"domain": _domain_of(reference.url), "note": reference.note}))

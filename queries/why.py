@@ -20,10 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph.store import GraphStore
-from queries.evidence import EVIDENCE, EVIDENCE_COLUMNS, chronological
+from queries.evidence import EVIDENCE, EVIDENCE_COLUMNS, chronological, timestamp
 from queries.names import resolve_technology
 from queries.profiles import take
-from queries.timeline import clock
 
 WHY = f"""
 MATCH (d:Decision)-[:CHOSE]->(:Technology {{id: $technology}})
@@ -43,7 +42,7 @@ class Reason:
     company: str
     episode: str
     date: str
-    at: str
+    at: str | None  # None: the episode's description says it
     text: str
     audio_url: str | None
 
@@ -52,5 +51,5 @@ def why(store: GraphStore, technology: str, *, limit: int | None = None) -> list
     """The decisions that chose ``technology`` (name, slug or alias), oldest episode first, then by timestamp."""
     rows = sorted(store.run(WHY, {"technology": resolve_technology(store, technology)}), key=chronological)
     reasons = [Reason(row["kind"], row["over"], bool(row["planned"]), row["company"], row["episode"], row["date"],
-                      clock(row["offset_s"]), row["text"], row["audio_url"]) for row in rows]
+                      timestamp(row["offset_s"]), row["text"], row["audio_url"]) for row in rows]
     return take(reasons, limit)

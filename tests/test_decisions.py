@@ -133,6 +133,22 @@ def test_decisions_load_idempotently(graph: GraphStore):
         "MADE": 26, "STATES": 26, "CHOSE": 25, "OVER": 7, "WEIGHED": 2}
 
 
+def test_a_description_states_what_no_topic_line_does(store: GraphStore, tmp_path):
+    listing = tmp_path / "acme.txt"
+    listing.write_text(
+        "Feb 3, 2020 • 47min\nAcme Is a Rocket Shop\n"
+        "In this episode of Running in Production, Ann Lee goes over building Acme. They moved from Heroku\n"
+        "to AWS last year. Switching from Apache to nginx took a weekend.\n"
+        "Topics Include\n1:05 – Switching from Apache to nginx\n", encoding="utf-8")
+    load_listings([listing], store)
+    load_listings([listing], store)
+    assert store.counts()["nodes"]["Decision"] == 2  # the description's Apache -> nginx is the topic's
+    [heroku] = alternatives(store, "aws")
+    assert (heroku.technology, heroku.way, heroku.companies) == ("Heroku", "moved_from", ["Acme"])
+    assert [(e.at, e.text) for e in heroku.evidence] == [(None, "They moved from Heroku to AWS last year.")]
+    assert [(r.at, r.text) for r in why(store, "nginx")] == [("1:05", "Switching from Apache to nginx")]
+
+
 def _ways(found):
     return [(a.technology, a.way, [(e.company, e.at) for e in a.evidence]) for a in found]
 
