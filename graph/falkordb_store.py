@@ -179,13 +179,6 @@ class FalkorDBStore(GraphStore):
         for label, properties in self.schema.fulltext.items():
             self._create_index(self.dialect.fulltext_index(label, properties))
 
-    def _create_index(self, statement: str) -> None:
-        try:
-            self.run(statement, write=True)
-        except QueryError as error:
-            if "already indexed" not in str(error):
-                raise
-
     def close(self) -> None:
         """Wait for the writes sent, stop the server and release the store's lock. Idempotent.
 
@@ -200,6 +193,14 @@ class FalkorDBStore(GraphStore):
             self._server.stop()
 
     # -- internals -------------------------------------------------------------
+
+    def _create_index(self, statement: str) -> None:
+        """Run an index statement; one whose index exists fails with "already indexed" and changes nothing."""
+        try:
+            self.run(statement, write=True)
+        except QueryError as error:
+            if "already indexed" not in str(error):
+                raise
 
     def _client(self) -> redis.Redis:
         if self._db is None:

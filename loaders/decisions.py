@@ -33,7 +33,6 @@ from domain.catalog import Catalog
 from graph.model import GraphDocument, Node, Relationship
 
 CHOSE_OVER, MOVED_FROM, COMPARED, MOTIVATION = "chose_over", "moved_from", "compared", "motivation"
-KINDS = (CHOSE_OVER, MOVED_FROM, COMPARED, MOTIVATION)
 
 # A technology is named within this many words of the words that make the decision.
 _WINDOW = 4
@@ -58,7 +57,7 @@ _ANY_DECISION = re.compile(r"\b(?:over|instead|rather|switch|mov|migrat|replac|v
 _CLAUSE_BREAK = re.compile(r"[,;:()?!]|\s[–—-]\s|\s(?:and|or|but|for|with|because|in|to|came\s+down\s+to)\s", re.I)
 # Where the technologies a motivation is for end ("… for the data ingesting app", "… came down to …").
 _MOTIVE_END = re.compile(r"[,;:()?!]|\s[–—-]\s|\s(?:for|because|came\s+down\s+to|was|is|are)\s", re.I)
-# Words between a move verb and what is moved to: "switch to using now.sh".
+# Words before the technology a phrase starts with: "switch to using now.sh", "over the Zope one".
 _FILLER = frozenset({"using", "the", "a", "an"})
 _PLANNED = re.compile(r"\b(?:wants?\s+to|plans?\s+to|planning|eventually|may|might|will|going\s+to|someday|"
                       r"on\s+the\s+horizon|thinking\s+about)\b", re.I)
@@ -75,7 +74,7 @@ class Decision:
     planned: bool = False
 
     def key(self, evidence_key: str) -> str:
-        """Natural key: the evidence (a topic), the kind and the technologies.
+        """Natural key: the evidence (a topic, or an episode for its description), the kind and the technologies.
 
         >>> Decision(MOVED_FROM, "nginx", "apache").key("2020-01-27-kernl@2731")
         '2020-01-27-kernl@2731/moved_from/nginx/apache'
