@@ -51,3 +51,15 @@ def test_viz_decisions_flag(loaded_store, tmp_path):
     result = invoke("viz", "--kind", "cooccurrence", "--decisions", "--output", str(output), store=loaded_store, check=True)
     assert "Wrote" in result.stderr and output.read_text(encoding="utf-8").count('"arrows": "to"') == len(ARROWS)
     assert invoke("viz", "--decisions", "--output", str(output), store=loaded_store).exit_code == 2
+
+
+def test_decisions_on_a_page_read_as_what_was_decided(graph):
+    full = store_graph(graph)
+    shown, heading, weighted = page_graph(full, "ego", around="Kernl.us")
+    page = build_page(shown, full, heading, weighted)
+    nodes = json.loads(re.search(r"nodes = new vis\.DataSet\((\[.*?\])\);", page, flags=re.S).group(1))
+    decisions = {node["label"]: node["title"] for node in nodes if node["type"] == "Decision"}
+    # Kernl's five (tests/test_decisions.py): three motivations and two moves
+    assert set(decisions) == {"why express", "why node", "why angular", "nginx → digitalocean", "apache → nginx"}
+    assert "Switching from Apache to nginx in the middle of a 10 hour car ride" in decisions["apache → nginx"]
+    assert "<b>made by:</b> Kernl.us" in decisions["apache → nginx"]

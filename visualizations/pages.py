@@ -49,8 +49,12 @@ LABEL_COLOURS = {
     "Library": "#b15928",
     "Topic": "#a6cee3",
     "Link": "#bdbdbd",
+    "Decision": "#ff7f00",
 }
 DECISION_COLOUR = "#d62728"
+# How a decision reads, from its key's technologies (chosen, then the other one).
+_DECISION_DISPLAY = {"chose_over": "{0} over {1}", "moved_from": "{1} → {0}", "compared": "{0} vs {1}",
+                     "motivation": "why {0}"}
 
 
 # Kenneth Kelly's colours of maximum contrast (less white and black): the first twenty
@@ -165,6 +169,11 @@ def _display(key: str, data: dict[str, Any]) -> str:
         return text if len(text) <= 40 else text[:39] + "…"
     if label == "Link":
         return str(data.get("domain") or data.get("url") or key)
+    if label == "Decision":
+        # The key ends in kind/chosen[/other] (loaders/decisions.py); the kind is also a property.
+        kind = str(data.get("kind"))
+        technologies = key.split(f"/{kind}/", 1)[-1].split("/")
+        return _DECISION_DISPLAY.get(kind, "{0}").format(*technologies, "")
     return str(data.get("name") or data.get("title") or key.partition(":")[2])
 
 
@@ -225,6 +234,14 @@ class _Facts:
         elif label == "Link":
             add("url", data.get("url"))
             add("note", data.get("note"))
+        elif label == "Decision":
+            add("kind", str(data.get("kind", "")).replace("_", " ") + (" (planned)" if data.get("planned") else ""))
+            add("made by", self.names(into.get("MADE", [])))
+            add("chose", self.names(out.get("CHOSE", [])))
+            add("over", self.names(out.get("OVER", [])))
+            add("weighed", self.names(out.get("WEIGHED", [])))
+            add("said", [str(self.graph.nodes[k].get("text") or "") for k in into.get("STATES", [])
+                         if self.graph.nodes[k].get("label") == "Topic"])
         elif label == "Podcast":
             add("author", data.get("author"))
             add("episodes", len(out.get("HAS_EPISODE", [])) or None)
