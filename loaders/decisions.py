@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from domain.catalog import Catalog
 from graph.model import GraphDocument, Node, Relationship
+from graph.store import GraphStore
 
 CHOSE_OVER, MOVED_FROM, COMPARED, MOTIVATION = "chose_over", "moved_from", "compared", "motivation"
 
@@ -186,6 +187,12 @@ def add_decision(doc: GraphDocument, decision: Decision, evidence: tuple[str, st
         entry = catalog.technology_for(slug)
         doc.add_node(Node("Technology", entry.slug, {"name": entry.name, "category": entry.category}))
         doc.add_relationship(Relationship(rel_type, "Decision", key, "Technology", entry.slug))
+
+
+def forget_unstated(store: GraphStore) -> None:
+    """Delete the decisions nothing states any more: an episode written again replaces its topics,
+    and a decision only its old topic line stated would stay behind."""
+    store.run("MATCH (d:Decision) WHERE NOT ()-[:STATES]->(d) DETACH DELETE d", write=True)
 
 
 def _named_before(finder: _Finder, text: str) -> list[str]:

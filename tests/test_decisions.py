@@ -149,6 +149,17 @@ def test_a_description_states_what_no_topic_line_does(store: GraphStore, tmp_pat
     assert [(r.at, r.text) for r in why(store, "nginx")] == [("1:05", "Switching from Apache to nginx")]
 
 
+def test_a_decision_no_line_states_any_more_goes(store: GraphStore, tmp_path):
+    load_listings([LISTING], store)
+    edited = tmp_path / "edited.txt"
+    text = LISTING.read_text(encoding="utf-8")
+    edited.write_text(text.replace("22:44 – Motivation for picking AWS over Google Cloud and other providers\n", ""),
+                      encoding="utf-8")
+    load_listings([edited], store)
+    assert store.counts()["nodes"]["Decision"] == DECISIONS - 1
+    assert _ways(alternatives(store, "aws")) == [("Google Cloud", "chose_over", [(SCHOLARPACK, "20:52")])]
+
+
 def _ways(found):
     return [(a.technology, a.way, [(e.company, e.at) for e in a.evidence]) for a in found]
 
