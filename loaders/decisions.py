@@ -3,7 +3,8 @@
 A topic line, or a sentence of the description, becomes zero or more :class:`Decision` s between
 catalog technologies:
 
-- **chose_over**: "X over Y", "X instead of Y", "on X instead of Y", "X rather than Y";
+- **chose_over**: "X over Y", "X instead of Y", "on X instead of Y", "X rather than Y", "after
+  looking at Y, Z and others - X looked good" (one decision for each of Y and Z);
 - **moved_from**: "switching/moved/migrating from Y to X", "switch to X" with Y named before it on
   the line, "replaced Y with X", "X replaces what Y used to do";
 - **compared**: "X vs Y", "X versus Y", when the line states no winner of the two;
@@ -43,6 +44,9 @@ _MOVED_FROM_TO = re.compile(rf"\b{_MOVE_VERB}\s+from\s+(?P<previous>.+?)\s+to\s+
 _MOVED_TO = re.compile(rf"\b{_MOVE_VERB}\s+(?:over\s+)?to\s+(?P<chosen>.+)", re.I)
 _REPLACED_WITH = re.compile(r"\breplac(?:e|es|ed|ing)\s+(?P<previous>.+?)\s+with\s+(?P<chosen>.+)", re.I)
 _REPLACES_WHAT = re.compile(r"\s+replaces\s+what\s+(?P<previous>.+?)\s+used\s+to\b", re.I)
+_AFTER_WEIGHING = re.compile(
+    r"\bafter\s+(?:looking\s+at|evaluating|comparing|considering|trying(?:\s+out)?)\s+(?P<others>.+?)"
+    r"(?:\s[-–—]\s|,\s*(?:they|we|he|she)\s+(?:went\s+with|chose|picked|settled\s+on)\s)(?P<chosen>.+)", re.I)
 _OVER = re.compile(r"\s(?:over|instead\s+of|rather\s+than)\s", re.I)
 _VERSUS = re.compile(r"\s(?:vs\.?|versus)\s", re.I)
 _MOTIVATION = re.compile(r"\b(?:motivations?|reasons?)\s+for\s+(?P<chosen>.+)", re.I)
@@ -51,8 +55,8 @@ _CAME_DOWN_TO = re.compile(r"\b(?:choos(?:e|es|ing)|chose|pick(?:s|ed|ing)?|go(?
                            r"(?P<chosen>.+?)\s+came\s+down\s+to\b", re.I)
 
 # A word every pattern above needs: most lines have none and are passed over at the cost of one search.
-_ANY_DECISION = re.compile(r"\b(?:over|instead|rather|switch|mov|migrat|replac|vs|versus|motivation|reason|why|"
-                           r"came\s+down)", re.I)
+_ANY_DECISION = re.compile(r"\b(?:over|instead|rather|after|switch|mov|migrat|replac|vs|versus|motivation|reason|"
+                           r"why|came\s+down)", re.I)
 
 # Where the phrase naming a technology next to a decision ends.
 _CLAUSE_BREAK = re.compile(r"[,;:()?!]|\s[–—-]\s|\s(?:and|or|but|for|with|because|in|to|came\s+down\s+to)\s", re.I)
@@ -144,6 +148,10 @@ def decisions_in(text: str, catalog: Catalog, listed: set[str]) -> list[Decision
 
     for marker in _OVER.finditer(text):
         add(CHOSE_OVER, finder.trailing(text[: marker.start()]), finder.leading(text[marker.end():]))
+    for match in _AFTER_WEIGHING.finditer(text):
+        chosen = finder.leading(match["chosen"])
+        for other in finder.named(match["others"]):
+            add(CHOSE_OVER, chosen, other)
     for match in _MOVED_FROM_TO.finditer(text):
         add(MOVED_FROM, finder.leading(match["chosen"]), finder.leading(match["previous"]))
     for match in _REPLACED_WITH.finditer(text):

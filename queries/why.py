@@ -49,7 +49,8 @@ class Reason:
 
 def why(store: GraphStore, technology: str, *, limit: int | None = None) -> list[Reason]:
     """The decisions that chose ``technology`` (name, slug or alias), oldest episode first, then by timestamp."""
-    rows = sorted(store.run(WHY, {"technology": resolve_technology(store, technology)}), key=chronological)
+    rows = sorted(store.run(WHY, {"technology": resolve_technology(store, technology)}),
+                  key=lambda row: (*chronological(row), row["over"] or ""))
     reasons = [Reason(row["kind"], row["over"], bool(row["planned"]), row["company"], row["episode"], row["date"],
                       timestamp(row["offset_s"]), row["text"], row["audio_url"]) for row in rows]
     return take(reasons, limit)

@@ -1,7 +1,8 @@
-"""The co-occurrence page's decision layer, on the bundled listing: six arrows, worked out by hand.
+"""The co-occurrence page's decision layer, on the bundled listing: eight arrows, worked out by hand.
 
 From the decisions of tests/test_decisions.py that name a technology left and one taken: Google
-Cloud -> AWS twice (Smart Music 22:44, ScholarPack 20:52), Apache -> nginx and nginx -> DigitalOcean
+Cloud -> AWS three times (Smart Music 22:44, ScholarPack 20:52, Remote.com 42:27), Heroku -> AWS and
+Azure -> AWS (Remote.com 42:27), Apache -> nginx and nginx -> DigitalOcean
 (Kernl), ECS -> Kubernetes (Remote.com, planned), Zope -> Flask and Flask-RESTPlus -> Connexion
 (ScholarPack). Bootstrap vs Tailwind CSS names no winner and draws nothing.
 """
@@ -16,7 +17,7 @@ from visualizations.decision_layer import decision_edges, with_decisions
 from visualizations.networkx_export import cooccurrence_graph, store_graph
 from visualizations.pages import build_page, page_graph
 
-ARROWS = {("gcp", "aws"): 2, ("apache", "nginx"): 1, ("nginx", "digitalocean"): 1, ("ecs", "kubernetes"): 1,
+ARROWS = {("gcp", "aws"): 3, ("heroku", "aws"): 1, ("azure", "aws"): 1, ("apache", "nginx"): 1, ("nginx", "digitalocean"): 1, ("ecs", "kubernetes"): 1,
           ("zope", "flask"): 1, ("flask-restplus", "connexion"): 1}
 
 
@@ -42,8 +43,8 @@ def test_the_page_draws_an_arrow_per_way_decided(graph):
     edges = json.loads(re.search(r"edges = new vis\.DataSet\((\[.*?\])\);", page, flags=re.S).group(1))
     arrows = {(_tech(e["from"]), _tech(e["to"])): e for e in edges if e.get("arrows") == "to"}
     assert set(arrows) == set(ARROWS)
-    assert arrows[("gcp", "aws")]["width"] == 4.0  # 1 + 1.5 per decision
-    assert arrows[("gcp", "aws")]["title"] == "2 decision(s): from Google Cloud to AWS"
+    assert arrows[("gcp", "aws")]["width"] == 5.5  # 1 + 1.5 per decision
+    assert arrows[("gcp", "aws")]["title"] == "3 decision(s): from Google Cloud to AWS"
 
 
 def test_viz_decisions_flag(loaded_store, tmp_path):

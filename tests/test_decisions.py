@@ -38,6 +38,8 @@ EXPECTED_DECISIONS = {
     (REMOTE, "4:03"): [("motivation", "elixir", None), ("motivation", "phoenix", None)],
     (REMOTE, "30:16"): [("moved_from", "kubernetes", "ecs")],  # planned: "wants to switch … eventually"
     (REMOTE, "31:17"): [("motivation", "elasticsearch", None)],  # "Reasons for going with Elasticsearch"
+    # "After looking at Heroku, Google Cloud, Azure and others - AWS looked good"
+    (REMOTE, "42:27"): [("chose_over", "aws", "heroku"), ("chose_over", "aws", "gcp"), ("chose_over", "aws", "azure")],
     (GORAILS, "7:12"): [("compared", "bootstrap", "tailwindcss")],  # "Bootstrap vs Tailwind CSS"
     (LOGFLARE, "5:35"): [("motivation", "elixir", None), ("motivation", "phoenix", None)],
     (LOGFLARE, "16:24"): [("motivation", "gcp", None)],  # "choosing GCP came down to free hosting credits"
@@ -49,7 +51,7 @@ EXPECTED_DECISIONS = {
     (OPENSHIP, "7:03"): [("motivation", "koa", None), ("motivation", "node", None)],
 }
 PLANNED = {(REMOTE, "30:16")}
-DECISIONS = sum(len(found) for found in EXPECTED_DECISIONS.values())  # 26
+DECISIONS = sum(len(found) for found in EXPECTED_DECISIONS.values())  # 29
 
 
 def _clock(seconds: int) -> str:
@@ -105,6 +107,7 @@ def test_phrases_that_only_look_like_decisions(text):
     ("Django versus Flask for the API", [Decision("compared", "django", "flask")]),
     ("Why Elixir works so well for this", [Decision("motivation", "elixir")]),
     ("Picking Laravel came down to hiring", [Decision("motivation", "laravel")]),
+    ("After trying Heroku, they went with DigitalOcean", [Decision("chose_over", "digitalocean", "heroku")]),
     ("They plan to move from MongoDB to PostgreSQL", [Decision("moved_from", "postgres", "mongodb", planned=True)]),
 ])
 def test_the_other_forms_of_a_decision(text, expected):
@@ -128,9 +131,9 @@ def test_decisions_load_idempotently(graph: GraphStore):
     load_listings([LISTING], graph)  # a second time
     counts = graph.counts()
     assert counts["nodes"]["Decision"] == DECISIONS
-    # every decision CHOSE one technology but the comparison, which WEIGHED two; 2 choices + 5 moves have an OVER
+    # every decision CHOSE one technology but the comparison, which WEIGHED two; 5 choices + 5 moves have an OVER
     assert {t: counts["relationships"][t] for t in ("MADE", "STATES", "CHOSE", "OVER", "WEIGHED")} == {
-        "MADE": 26, "STATES": 26, "CHOSE": 25, "OVER": 7, "WEIGHED": 2}
+        "MADE": 29, "STATES": 29, "CHOSE": 28, "OVER": 10, "WEIGHED": 2}
 
 
 def test_a_description_states_what_no_topic_line_does(store: GraphStore, tmp_path):
@@ -157,7 +160,7 @@ def test_a_decision_no_line_states_any_more_goes(store: GraphStore, tmp_path):
                       encoding="utf-8")
     load_listings([edited], store)
     assert store.counts()["nodes"]["Decision"] == DECISIONS - 1
-    assert _ways(alternatives(store, "aws")) == [("Google Cloud", "chose_over", [(SCHOLARPACK, "20:52")])]
+    assert _ways(alternatives(store, "aws"))[0] == ("Google Cloud", "chose_over", [(SCHOLARPACK, "20:52"), (REMOTE, "42:27")])
 
 
 def _ways(found):
@@ -165,10 +168,14 @@ def _ways(found):
 
 
 def test_alternatives(graph: GraphStore):
+    # the most companies first, evidence oldest first: ScholarPack (Dec 23), Remote.com (Jan 13), Smart Music (Feb 10)
     assert _ways(alternatives(graph, "AWS")) == [
-        ("Google Cloud", "chose_over", [(SCHOLARPACK, "20:52"), (SMART_MUSIC, "22:44")])]
+        ("Google Cloud", "chose_over", [(SCHOLARPACK, "20:52"), (REMOTE, "42:27"), (SMART_MUSIC, "22:44")]),
+        ("Heroku", "chose_over", [(REMOTE, "42:27")]),
+        ("Microsoft Azure", "chose_over", [(REMOTE, "42:27")])]
     assert _ways(alternatives(graph, "google cloud")) == [
-        ("AWS", "lost_to", [(SCHOLARPACK, "20:52"), (SMART_MUSIC, "22:44")])]
+        ("AWS", "lost_to", [(SCHOLARPACK, "20:52"), (REMOTE, "42:27"), (SMART_MUSIC, "22:44")])]
+    assert [a.companies for a in alternatives(graph, "aws", limit=1)] == [[SCHOLARPACK, REMOTE, SMART_MUSIC]]
     assert _ways(alternatives(graph, "nginx")) == [
         ("Apache HTTP Server", "moved_from", [(KERNL, "45:31")]), ("DigitalOcean", "moved_to", [(KERNL, "26:20")])]
     assert _ways(alternatives(graph, "flask")) == [("Zope", "moved_from", [(SCHOLARPACK, "4:36")])]
@@ -186,7 +193,9 @@ def test_why(graph: GraphStore):
         (LOGFLARE, "5:35", "motivation"), (REMOTE, "4:03", "motivation"),
         (SCROLLKEEPER, "2:03", "motivation"), (SMART_MUSIC, "6:35", "motivation")]
     assert [(r.company, r.at, r.kind, r.over) for r in why(graph, "aws")] == [
-        (SCHOLARPACK, "20:52", "chose_over", "Google Cloud"), (SMART_MUSIC, "22:44", "chose_over", "Google Cloud")]
+        (SCHOLARPACK, "20:52", "chose_over", "Google Cloud"), (REMOTE, "42:27", "chose_over", "Google Cloud"),
+        (REMOTE, "42:27", "chose_over", "Heroku"), (REMOTE, "42:27", "chose_over", "Microsoft Azure"),
+        (SMART_MUSIC, "22:44", "chose_over", "Google Cloud")]
     reasons = why(graph, "nginx")
     assert [(r.company, r.at, r.kind, r.over, r.text) for r in reasons] == [
         (KERNL, "45:31", "moved_from", "Apache HTTP Server",
@@ -238,7 +247,7 @@ def test_search_needs_a_word(graph: GraphStore):
 def test_alternatives_cli(loaded_store):
     table = invoke("alternatives", "aws", store=loaded_store, check=True).stdout.splitlines()
     assert table[0].split() == ["technology", "way", "company", "episode", "date", "at", "text", "planned"]
-    assert len(table) == 4 and "Google Cloud  chose_over  ScholarPack" in table[2]
+    assert len(table) == 2 + 5 and table[2].split()[:4] == ["Google", "Cloud", "chose_over", "ScholarPack"]
     [group] = json.loads(invoke("alternatives", "nginx", "--format", "json", "--limit", "1",
                                 store=loaded_store, check=True).stdout)
     assert (group["technology"], group["way"], group["companies"]) == ("Apache HTTP Server", "moved_from", [KERNL])

@@ -91,11 +91,11 @@ def test_networkx_formats_read_back_with_every_node_and_edge(loaded, tmp_path, f
     nodes = sum(n for label, n in counts["nodes"].items() if label != "HostingProvider")
     # 1 podcast + 10 episodes + 11 people + 10 companies + 562 topics + 83 links + 28 libraries
     # + 130 technologies (81 stack tags, 49 only mentioned in topics, as the catalog matches them)
-    # + 26 decisions (tests/listing_counts.py)
-    assert graph.number_of_nodes() == nodes == 861
+    # + 29 decisions (tests/listing_counts.py)
+    assert graph.number_of_nodes() == nodes == 864
     # 896 relationships summed by hand (see test_load) + 465 MENTIONS found by the catalog
-    # + 86 decision relationships (26 MADE, 26 STATES, 25 CHOSE, 7 OVER, 2 WEIGHED)
-    assert graph.number_of_edges() == sum(counts["relationships"].values()) == 1447
+    # + 98 decision relationships (29 MADE, 29 STATES, 28 CHOSE, 10 OVER, 2 WEIGHED)
+    assert graph.number_of_edges() == sum(counts["relationships"].values()) == 1459
     aws = graph.nodes["Technology:aws"]
     labels = aws["labels"] if fmt == "json" else json.loads(aws["labels"])
     assert labels == ["HostingProvider", "Technology"]

@@ -23,8 +23,8 @@ from visualizations.pages import build_page, external_resources, page_graph
 def test_store_graph_on_each_backend(store):
     load_listings([str(LISTING)], store)
     graph = store_graph(store)
-    # as in test_export: 861 nodes and 896 + 465 MENTIONS + 86 decision relationships
-    assert (graph.number_of_nodes(), graph.number_of_edges()) == (861, 1447)
+    # as in test_export: 864 nodes and 896 + 465 MENTIONS + 98 decision relationships
+    assert (graph.number_of_nodes(), graph.number_of_edges()) == (864, 1459)
     assert graph.nodes["Technology:aws"]["labels"] == ["HostingProvider", "Technology"]
     assert graph.nodes["Company:logflare"]["name"] == "Logflare"
     assert graph.has_edge("Company:logflare", "Technology:gcp", key="HOSTED_ON")
