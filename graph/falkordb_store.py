@@ -166,7 +166,8 @@ class FalkorDBStore(GraphStore):
             raise QueryError(failure)
 
     def ensure_schema(self) -> None:
-        """A range index on the key of every label but the parts'; existing ones are kept.
+        """A range index on the key of every label but the parts', the schema's full-text indexes;
+        existing ones are kept.
 
         Parts are created with their owner and reached through it, never looked up by key, and
         an index on the ~20 topics of every episode cost more server time than the rest of a load.
@@ -174,11 +175,9 @@ class FalkorDBStore(GraphStore):
         for label, key in self.schema.node_keys.items():
             if label in self.schema.parts:
                 continue
-            try:
-                self.run(self.dialect.key_index(label, key), write=True)
-            except QueryError as error:
-                if "already indexed" not in str(error):
-                    raise
+            self._create_index(self.dialect.key_index(label, key))
+        for label, properties in self.schema.fulltext.items():
+            self._create_index(self.dialect.fulltext_index(label, properties))
 
     def close(self) -> None:
         """Wait for the writes sent, stop the server and release the store's lock. Idempotent.
@@ -194,6 +193,14 @@ class FalkorDBStore(GraphStore):
             self._server.stop()
 
     # -- internals -------------------------------------------------------------
+
+    def _create_index(self, statement: str) -> None:
+        """Run an index statement; one whose index exists fails with "already indexed" and changes nothing."""
+        try:
+            self.run(statement, write=True)
+        except QueryError as error:
+            if "already indexed" not in str(error):
+                raise
 
     def _client(self) -> redis.Redis:
         if self._db is None:

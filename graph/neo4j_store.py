@@ -185,7 +185,8 @@ class Neo4jStore(GraphStore):
             unconfirmed.result()
 
     def ensure_schema(self) -> None:
-        """A unique constraint on every label's key, a range index on each secondary label's id.
+        """A unique constraint on every label's key, a range index on each secondary label's id,
+        the schema's full-text indexes (``<label>_fulltext``).
 
         Named ``<label>_<key>_unique`` and ``<label>_id``, created IF NOT
         EXISTS, so running it again changes nothing.
@@ -194,6 +195,11 @@ class Neo4jStore(GraphStore):
             self.run(self.dialect.key_index(label, key), write=True)
         for label, primary in self.schema.extra_labels.items():
             self.run(self.dialect.secondary_index(label, self.schema.key_of(primary)), write=True)
+        for label, properties in self.schema.fulltext.items():
+            self.run(self.dialect.fulltext_index(label, properties), write=True)
+        # A full-text index answers only once it is online; a new one over loaded data takes a moment.
+        if self.schema.fulltext:
+            self.run("CALL db.awaitIndexes(300)")
 
     def clear(self) -> None:
         """Delete every node and relationship, 10,000 nodes per transaction.

@@ -2,8 +2,8 @@
 
 One episode yields its Episode, guests (Person), the Company it is about,
 the Technologies of its stack (hosting providers also labelled
-HostingProvider), Topics with the technologies they mention, Links and
-Libraries. Nothing here knows about stores.
+HostingProvider), Topics with the technologies they mention and the
+decisions they state (loaders/decisions.py), Links and Libraries. Nothing here knows about stores.
 
 >>> from loaders.listing import parse_listing
 >>> [episode] = parse_listing(["Feb 3, 2020 • 47min", "Acme Is a Rocket Shop",
@@ -24,6 +24,7 @@ import re
 from graph.model import GraphDocument, Node, Relationship
 from domain.catalog import Catalog, TechnologyEntry
 from loaders.companies import company_from_text, website_of
+from loaders.decisions import Decision, add_decision, decisions_in
 from loaders.guests import guests_from_description
 from loaders.guesses import technology_of_tag
 from loaders.libraries import domain_of, library_from_url
@@ -168,6 +169,7 @@ def episode_document(
             )
 
     listed: set[str] | None = None
+    stated: set[Decision] = set()
     for topic, topic_key in zip(episode.topics, _topic_keys(key, episode.topics)):
         doc.add_node(Node("Topic", topic_key, {"offset_s": topic.offset_s, "text": topic.text, "episode": key}))
         doc.add_relationship(Relationship("HAS_TOPIC", "Episode", key, "Topic", topic_key))
@@ -176,6 +178,14 @@ def episode_document(
         for slug in catalog.mentions_listed(topic.text, listed):
             doc.add_node(_technology_node(catalog.technology_for(slug)))
             doc.add_relationship(Relationship("MENTIONS", "Topic", topic_key, "Technology", slug))
+        for decision in decisions_in(topic.text, catalog, listed):
+            add_decision(doc, decision, ("Topic", topic_key), company_key, catalog)
+            stated.add(decision)
+    for sentence in _SENTENCE_END.split(" ".join(episode.description.split())):
+        for decision in decisions_in(sentence, catalog, catalog.listed(stack_slugs) if listed is None else listed):
+            if decision not in stated:  # the description often sums up what a topic line says
+                add_decision(doc, decision, ("Episode", key), company_key, catalog, sentence=sentence)
+                stated.add(decision)
 
     for reference in episode.references:
         doc.add_node(Node("Link", reference.url, {"domain": _domain_of(reference.url), "note": reference.note}))

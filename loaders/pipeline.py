@@ -28,6 +28,7 @@ from domain.catalog import Catalog
 from domain.cooccurrence import CooccurrenceIndex, uses_in
 from graph.model import GraphDocument
 from graph.store import GraphStore
+from loaders.decisions import forget_unstated
 from loaders.extract import episode_document, episode_id, podcast_document
 from loaders.listing import ListingEpisode, ListingError, PodcastHeader
 from loaders.fetch import FetchedFeed
@@ -127,7 +128,8 @@ def write(store: GraphStore, batches: Iterable[Batch], progress: Progress | None
     The one place where the counts are kept: each batch's new USES are counted before it is
     written (against the stacks it extends), and the sums are written once, at the end.
     ``progress`` hears of a batch once the store has confirmed it: FalkorDB confirms a write
-    at its next call, so the server runs a batch while the next one is extracted.
+    at its next call, so the server runs a batch while the next one is extracted. Decisions that
+    only a replaced topic line stated go last.
     """
     store.ensure_schema()
     exact = ExactDurations(store)
@@ -143,6 +145,7 @@ def write(store: GraphStore, batches: Iterable[Batch], progress: Progress | None
         unreported = batch.episodes
         written += batch.episodes
     index.commit()
+    forget_unstated(store)
     if progress and unreported:
         progress(unreported)
     return written

@@ -171,6 +171,7 @@ def test_ensure_schema_is_idempotent_and_constraints_hold(neo4j):
     )
     assert constraints == [
         {"name": "company_id_unique", "type": "UNIQUENESS", "label": "Company", "key": "id"},
+        {"name": "decision_id_unique", "type": "UNIQUENESS", "label": "Decision", "key": "id"},
         {"name": "episode_id_unique", "type": "UNIQUENESS", "label": "Episode", "key": "id"},
         {"name": "feed_url_unique", "type": "UNIQUENESS", "label": "Feed", "key": "url"},
         {"name": "library_id_unique", "type": "UNIQUENESS", "label": "Library", "key": "id"},
@@ -183,6 +184,11 @@ def test_ensure_schema_is_idempotent_and_constraints_hold(neo4j):
     assert len(constraints) == len(SCHEMA.node_keys)
     assert neo4j.run("SHOW INDEXES YIELD name, labelsOrTypes, properties WHERE name = 'hostingprovider_id' "
                      "RETURN labelsOrTypes AS labels, properties") == [{"labels": ["HostingProvider"], "properties": ["id"]}]
+    assert neo4j.run("SHOW FULLTEXT INDEXES YIELD name, labelsOrTypes, properties, state "
+                     "RETURN name, labelsOrTypes AS labels, properties, state ORDER BY name") == [
+        {"name": "episode_fulltext", "labels": ["Episode"], "properties": ["title", "description"], "state": "ONLINE"},
+        {"name": "topic_fulltext", "labels": ["Topic"], "properties": ["text"], "state": "ONLINE"},
+    ]
     neo4j.run("CREATE (:Technology {id: 'rails'})", write=True)
     with pytest.raises(QueryError, match="already exists with label `Technology` and property `id` = 'rails'"):
         neo4j.run("CREATE (:Technology {id: 'rails'})", write=True)

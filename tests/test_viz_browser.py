@@ -113,7 +113,8 @@ def test_similar_companies_page(browser, loaded, tmp_path):
 
 def test_ego_page_and_its_tooltip(browser, loaded, tmp_path):
     state = viz_page(browser, loaded, tmp_path, "ego", "--kind", "ego", "--around", "Logflare")
-    assert (state["nodes"], state["edges"]) == (13, 14)
+    # and Logflare's 3 decisions (as in test_viz): 3 MADE, 3 CHOSE
+    assert (state["nodes"], state["edges"]) == (13 + 3, 14 + 3 + 3)
     tooltip = browser.execute_script("return nodes.get('Company:logflare').title.textContent")
     # The company's stack and episode, as the listing gives them.
     assert "Logflare Is a Log Management and Event Analytics Platform" in tooltip

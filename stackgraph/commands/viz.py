@@ -18,10 +18,12 @@ KINDS = ("graph", "ego", "cooccurrence", "similar")
 @click.option("--depth", type=click.IntRange(1, 5), default=1, show_default=True, help="ego: how many hops.")
 @click.option("--min-count", type=click.IntRange(1), default=1, show_default=True,
               help="cooccurrence: companies using both; similar: technologies shared.")
+@click.option("--decisions", is_flag=True,
+              help="cooccurrence: also arrows from the rejected or previous technology to the chosen one.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), required=True, help="The HTML file to write.")
 @pass_app
 @handle_errors
-def viz(app: App, kind: str, around: str | None, depth: int, min_count: int, output: str) -> None:
+def viz(app: App, kind: str, around: str | None, depth: int, min_count: int, decisions: bool, output: str) -> None:
     """Write an interactive graph page (self-contained HTML, works offline).
 
     Colours by node type (technologies by category), size by degree, edge
@@ -33,15 +35,18 @@ def viz(app: App, kind: str, around: str | None, depth: int, min_count: int, out
       stackgraph viz --output graph.html
       stackgraph viz --kind ego --around Logflare --depth 2 --output logflare.html
       stackgraph viz --kind cooccurrence --min-count 3 --output together.html
+      stackgraph viz --kind cooccurrence --decisions --output decisions.html
       stackgraph viz --kind similar --output similar.html
     """
     if kind == "ego" and not around:
         raise click.UsageError("--kind ego needs --around NAME")
+    if decisions and kind != "cooccurrence":
+        raise click.UsageError("--decisions goes with --kind cooccurrence")
     from visualizations.networkx_export import store_graph
     from visualizations.pages import write_page
 
     try:
-        shown = write_page(store_graph(app.store), output, kind, around, depth, min_count)
+        shown = write_page(store_graph(app.store), output, kind, around, depth, min_count, decisions)
     except LookupError as error:
         fail(str(error), EXIT_INVALID)
     click.echo(f"Wrote {output}: {shown.number_of_nodes()} nodes, {shown.number_of_edges()} edges", err=True)
