@@ -121,8 +121,12 @@ pass_app = click.make_pass_decorator(App)
 format_option = click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv"]),
+    type=click.Choice(["table", "json", "csv"], case_sensitive=False),
     default="table",
     show_default=True,
-    help="table for people; json (an array of objects) or csv for pipes.",
+    help="table for people (fits the terminal); json (an array of objects) or csv for pipes.",
+)
+
+limit_option = click.option(
+    "--limit", type=click.IntRange(min=0), default=None, help="Print at most N rows (0 prints none). [default: all]"
 )

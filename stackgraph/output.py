@@ -1,12 +1,21 @@
-"""Render rows for the terminal or for pipes: an aligned table, JSON or CSV.
+"""Render rows for the terminal or for pipes: a table that fits the terminal, JSON or CSV.
 
-Rows are dicts keyed by column; nested values (lists, maps) are written as
-JSON inside table and CSV cells.
+Rows are dicts keyed by column. In table and CSV cells a list reads ``a, b, c``, a
+boolean ``yes`` or ``no``, a float four significant digits. Tables wrap long cells to
+fit the terminal's width (``COLUMNS`` when set) and show control characters from the
+data escaped, so a stray escape sequence in a listing cannot repaint the screen.
 
->>> print(render([{"name": "PostgreSQL", "companies": 9}], "table"))
-name        companies
-----------  ---------
-PostgreSQL  9
+>>> print(render([{"name": "PostgreSQL", "companies": 9, "hosting": False}], "table"))
+name        companies  hosting
+──────────────────────────────
+PostgreSQL  9          no
+>>> print(render([{"name": "Bell\\x07", "tags": ["a", "b"]}], "table"))
+name      tags
+──────────────
+Bell\\x07  a, b
+>>> print(render([{"name": "Bolt", "tags": ["a", "b"]}], "CSV"))
+name,tags
+Bolt,"a, b"
 """
 
 from __future__ import annotations
@@ -14,19 +23,41 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import unicodedata
 from typing import Any, Iterable
 
 FORMATS = ("table", "json", "csv")
 
+# Wide enough for most rows when nothing says how wide the terminal is (stdout is a pipe, no COLUMNS).
+DEFAULT_WIDTH = 100
 
-def _cell(value: Any) -> str:
+
+def cell(value: Any) -> str:
+    """What a table or CSV cell shows for ``value``."""
     if value is None:
         return ""
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.4g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(cell(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {cell(item)}" for key, item in value.items())
     return str(value)
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with each control character written as its Python escape (``\\n``, ``\\x1b``)."""
+    if text.isprintable():
+        return text
+    return "".join(repr(ch)[1:-1] if unicodedata.category(ch) == "Cc" else ch for ch in text)
+
+
+def terminal_width() -> int:
+    """The terminal's width: ``COLUMNS`` when set, else the terminal's own, else DEFAULT_WIDTH."""
+    return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
 
 
 def _columns(rows: list[dict[str, Any]], columns: Iterable[str] | None) -> list[str]:
@@ -35,8 +66,14 @@ def _columns(rows: list[dict[str, Any]], columns: Iterable[str] | None) -> list[
     return list(dict.fromkeys(key for row in rows for key in row))
 
 
-def render(rows: list[dict[str, Any]], fmt: str = "table", columns: Iterable[str] | None = None) -> str:
-    """The rows in one of FORMATS; JSON is an array of objects keyed by column."""
+def render(rows: list[dict[str, Any]], fmt: str = "table", columns: Iterable[str] | None = None,
+           width: int | None = None) -> str:
+    """The rows in one of FORMATS (any case); JSON is an array of objects keyed by column.
+
+    ``columns`` orders the table and CSV columns (and names them when there are no rows);
+    ``width`` is the table's limit, the terminal's width by default.
+    """
+    fmt = fmt.lower()
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2, default=str)
     names = _columns(rows, columns)
@@ -45,15 +82,30 @@ def render(rows: list[dict[str, Any]], fmt: str = "table", columns: Iterable[str
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(names)
         for row in rows:
-            writer.writerow([_cell(row.get(name)) for name in names])
+            writer.writerow([cell(row.get(name)) for name in names])
         return buffer.getvalue().rstrip("\n")
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     if not names:
         return "(no rows)"
-    cells = [[_cell(row.get(name)) for name in names] for row in rows]
-    widths = [max([len(name)] + [len(line[i]) for line in cells]) for i, name in enumerate(names)]
-    lines = ["  ".join(name.ljust(w) for name, w in zip(names, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in cells]
-    return "\n".join(lines)
+    return _table(names, [[escape_controls(cell(row.get(name))) for name in names] for row in rows],
+                  width or terminal_width())
+
+
+def _table(names: list[str], cells: list[list[str]], width: int) -> str:
+    # rich is imported here, not at the top: `stackgraph --help` renders no table.
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+    for name in names:
+        table.add_column(Text(name), overflow="fold")
+    for line in cells:
+        table.add_row(*(Text(text) for text in line))
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, highlight=False, emoji=False,
+                      legacy_windows=False)
+    console.print(table)
+    return "\n".join(line.rstrip() for line in buffer.getvalue().rstrip("\n").splitlines())

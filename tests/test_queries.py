@@ -216,15 +216,16 @@ Episodes
 @pytest.mark.parametrize("meet_in_the_middle", [20_000, 0])
 def test_path_of_four_and_five_hops(store, tmp_path, monkeypatch, meet_in_the_middle):
     """The tiny stacks under a podcast header: Dune (no stack) reaches the others only through its
-    episode and the podcast, Acme in four hops by one path, elixir (Coil's) in five."""
+    episode and the podcast, so only when asked: Acme in four hops by one path, elixir (Coil's) in five."""
     monkeypatch.setattr(queries.path, "MEET_IN_THE_MIDDLE_PAIRS", meet_in_the_middle)
     listing = tmp_path / "podcast.txt"
     listing.write_text(PODCAST_HEADER + TINY_LISTING.read_text(encoding="utf-8"), encoding="utf-8")
     load_listings([listing], store)
-    assert [p.chain for p in path(store, "company:Dune", "company:Acme")] == [
+    assert path(store, "company:Dune", "company:Acme") == []
+    assert [p.chain for p in path(store, "company:Dune", "company:Acme", through_podcast=True)] == [
         "Dune <-FEATURES- Dune Is a Sand Shop <-HAS_EPISODE- Running in Production "
         "-HAS_EPISODE-> Acme Is a Rocket Shop -FEATURES-> Acme"]
-    assert [p.chain for p in path(store, "company:Dune", "elixir")] == [
+    assert [p.chain for p in path(store, "company:Dune", "elixir", through_podcast=True)] == [
         "Dune <-FEATURES- Dune Is a Sand Shop <-HAS_EPISODE- Running in Production "
         "-HAS_EPISODE-> Coil Is a Spring Shop -FEATURES-> Coil -USES-> Elixir"]
 

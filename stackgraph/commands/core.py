@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from stackgraph.app import App, format_option, handle_errors, pass_app
+from stackgraph.app import App, format_option, handle_errors, limit_option, pass_app
 from stackgraph.output import render
 
 if TYPE_CHECKING:
@@ -72,23 +72,31 @@ def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool) -> N
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option
+@limit_option
 @pass_app
 @handle_errors
-def stats(app: App, fmt: str) -> None:
+def stats(app: App, fmt: str, limit: int | None) -> None:
     """Count nodes per label and relationships per type.
+
+    Columns: kind (node or relationship), name (its label or type), count. JSON is
+    one object, {"nodes": {label: count}, "relationships": {type: count}}.
 
     \b
     Example:
       stackgraph stats --format json
     """
     counts = app.store.counts()
-    if fmt == "json":
-        click.echo(json.dumps(counts, indent=2))
-        return
     rows = [{"kind": "node", "name": k, "count": v} for k, v in counts["nodes"].items()]
     rows += [{"kind": "relationship", "name": k, "count": v} for k, v in counts["relationships"].items()]
-    click.echo(render(rows, "table", ["kind", "name", "count"]))
+    rows = rows[:limit]  # --limit is never negative: None keeps all
+    if fmt == "json":
+        click.echo(json.dumps({
+            "nodes": {r["name"]: r["count"] for r in rows if r["kind"] == "node"},
+            "relationships": {r["name"]: r["count"] for r in rows if r["kind"] == "relationship"},
+        }, indent=2))
+        return
+    click.echo(render(rows, fmt, ["kind", "name", "count"]))
 
 
 def _parse_param(text: str) -> tuple[str, Any]:
@@ -106,12 +114,13 @@ def _parse_param(text: str) -> tuple[str, Any]:
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
               help="A query parameter ($NAME). VALUE is read as JSON when it parses (5, true, [1,2]), else as text.")
 @format_option
+@limit_option
 @click.option("--write", is_flag=True,
               help="Allow the query to change the graph (read-only without it). The co-occurrence counts are then "
                    "distrusted until the next load or `stackgraph reindex`.")
 @pass_app
 @handle_errors
-def cypher(app: App, query: str, params: tuple[str, ...], fmt: str, write: bool) -> None:
+def cypher(app: App, query: str, params: tuple[str, ...], fmt: str, limit: int | None, write: bool) -> None:
     """Run a Cypher query; read-only unless --write.
 
     Pass user values as parameters, not pasted into the query text.
@@ -126,15 +135,16 @@ def cypher(app: App, query: str, params: tuple[str, ...], fmt: str, write: bool)
     parameters = dict(_parse_param(p) for p in params)
     with untracked_write(app.store) if write else contextlib.nullcontext():
         rows = app.store.run(query, parameters, write=write)
-    click.echo(render(rows, fmt))
+    click.echo(render(rows[:limit], fmt))
 
 
 @click.command()
 @click.option("--unknown", is_flag=True, help="List the technologies in the store that the catalog does not know.")
 @format_option
+@limit_option
 @pass_app
 @handle_errors
-def catalog(app: App, unknown: bool, fmt: str) -> None:
+def catalog(app: App, unknown: bool, fmt: str, limit: int | None) -> None:
     """Show the technology catalog, or (--unknown) the store's slugs it lacks.
 
     \b
@@ -148,13 +158,13 @@ def catalog(app: App, unknown: bool, fmt: str) -> None:
     if unknown:
         rows = app.store.run("MATCH (t:Technology) RETURN t.id AS slug, t.name AS name ORDER BY slug")
         missing = set(known.unknown(row["slug"] for row in rows))
-        click.echo(render([row for row in rows if row["slug"] in missing], fmt, ["slug", "name"]))
+        click.echo(render([row for row in rows if row["slug"] in missing][:limit], fmt, ["slug", "name"]))
         return
     rows = [
         {"slug": e.slug, "name": e.name, "category": e.category, "hosting": e.hosting, "aliases": list(e.aliases)}
         for e in known.entries
     ]
-    click.echo(render(rows, fmt))
+    click.echo(render(rows[:limit], fmt))
 
 
 COMMANDS = [load, stats, cypher, catalog]

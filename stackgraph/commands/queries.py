@@ -12,15 +12,12 @@ from typing import Any, Callable, Iterable
 
 import click
 
-from stackgraph.app import App, format_option, handle_errors, pass_app
+from stackgraph.app import App, format_option, handle_errors, limit_option, pass_app
 from stackgraph.output import render
 
 # queries.similar.RANKINGS, spelled out: queries.similar imports numpy (a test checks they agree).
 RANKINGS = ("jaccard", "cosine")
 
-limit_option = click.option(
-    "--limit", type=click.IntRange(min=0), default=None, help="Print at most N rows (0 prints none). [default: all]"
-)
 ranking_option = click.option(
     "--by", type=click.Choice(RANKINGS), default="jaccard", show_default=True,
     help="Rank by Jaccard of the technology sets or by IDF-weighted cosine.",
@@ -37,8 +34,8 @@ def query_command(name: str | None = None) -> Callable[[Callable[..., Any]], cli
 
 
 def echo(items: Iterable[Any], fmt: str, columns: list[str] | None = None) -> None:
-    rows = [asdict(item) for item in items]
-    click.echo(render(rows, fmt, columns if not rows else None))
+    """The items (dataclasses) as rows; ``columns`` are the table and CSV columns, JSON has every field."""
+    click.echo(render([asdict(item) for item in items], fmt, columns))
 
 
 @query_command()
@@ -170,11 +167,16 @@ def hosting_command(app: App, technology: str, fmt: str, limit: int | None) -> N
 @query_command("path")
 @click.argument("start")
 @click.argument("end")
-def path_command(app: App, start: str, end: str, fmt: str, limit: int | None) -> None:
+@click.option("--through-podcast", is_flag=True,
+              help="Let paths pass through the podcast itself, which links every episode and host.")
+def path_command(app: App, start: str, end: str, through_podcast: bool, fmt: str, limit: int | None) -> None:
     """The shortest paths (up to 6 hops) between two named things.
 
     START and END are companies, technologies, people or episodes (tried in that
     order); prefix the kind to choose, e.g. technology:logflare.
+
+    Columns: hops, chain (a -TYPE-> b <-TYPE- c). JSON adds the nodes and
+    relationships of each chain as lists.
 
     \b
     Example:
@@ -182,7 +184,7 @@ def path_command(app: App, start: str, end: str, fmt: str, limit: int | None) ->
     """
     from queries.path import path
 
-    echo(path(app.store, start, end, limit=limit), fmt, ["hops", "chain", "nodes", "relationships"])
+    echo(path(app.store, start, end, limit=limit, through_podcast=through_podcast), fmt, ["hops", "chain"])
 
 
 @query_command("related")
