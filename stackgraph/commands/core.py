@@ -156,12 +156,12 @@ def catalog(app: App, unknown: bool, fmt: str, limit: int | None) -> None:
 
     known = Catalog.default()
     if unknown:
-        rows = app.store.run("MATCH (t:Technology) RETURN t.id AS slug, t.name AS name ORDER BY slug")
-        missing = set(known.unknown(row["slug"] for row in rows))
-        click.echo(render([row for row in rows if row["slug"] in missing][:limit], fmt, ["slug", "name"]))
+        rows = app.store.run("MATCH (t:Technology) RETURN t.id AS technology, t.name AS name ORDER BY technology")
+        missing = set(known.unknown(row["technology"] for row in rows))
+        click.echo(render([row for row in rows if row["technology"] in missing][:limit], fmt, ["technology", "name"]))
         return
     rows = [
-        {"slug": e.slug, "name": e.name, "category": e.category, "hosting": e.hosting, "aliases": list(e.aliases)}
+        {"technology": e.slug, "name": e.name, "category": e.category, "hosting": e.hosting, "aliases": list(e.aliases)}
         for e in known.entries
     ]
     click.echo(render(rows[:limit], fmt))

@@ -43,7 +43,8 @@ def echo(items: Iterable[Any], fmt: str, columns: list[str] | None = None) -> No
 def stack(app: App, company: str, fmt: str, limit: int | None) -> None:
     """A company's technologies by category, hosting providers first.
 
-    COMPANY is its name or slug, in any case.
+    COMPANY is its name or slug, in any case. Columns: category, name,
+    technology (its slug), hosting (yes for a hosting provider).
 
     \b
     Example:
@@ -52,7 +53,7 @@ def stack(app: App, company: str, fmt: str, limit: int | None) -> None:
     from queries.profiles import take
     from queries.stack import company_stack
 
-    echo(take(company_stack(app.store, company), limit), fmt, ["category", "technology", "slug", "hosting"])
+    echo(take(company_stack(app.store, company), limit), fmt, ["category", "name", "technology", "hosting"])
 
 
 @query_command("who-uses")
@@ -61,6 +62,7 @@ def who_uses_command(app: App, technology: str, fmt: str, limit: int | None) -> 
     """The companies that use a technology, with episode, date and guests.
 
     TECHNOLOGY is a name, slug or alias in any case (PostgreSQL, postgres).
+    Columns: name, company (its slug), episode (title), date, guests.
 
     \b
     Example:
@@ -69,7 +71,7 @@ def who_uses_command(app: App, technology: str, fmt: str, limit: int | None) -> 
     from queries.profiles import take
     from queries.who_uses import who_uses
 
-    echo(take(who_uses(app.store, technology), limit), fmt, ["company", "episode", "date", "guests"])
+    echo(take(who_uses(app.store, technology), limit), fmt, ["name", "company", "episode", "date", "guests"])
 
 
 @query_command("cooccurring")
@@ -82,8 +84,9 @@ def cooccurring_command(app: App, technology: str | None, all_pairs: bool, categ
                         min_count: int | None, fmt: str, limit: int | None) -> None:
     """Technologies used by the same companies as TECHNOLOGY, or the strongest pairs (--all).
 
-    Each row has the shared company count, support (shared / all companies),
-    confidence P(other | TECHNOLOGY), lift and Jaccard.
+    Columns: name, technology (its slug), category, shared (companies using
+    both), support (shared / all companies), confidence P(other | TECHNOLOGY),
+    lift and Jaccard. With --all: a_name, b_name, a and b (slugs) instead.
 
     \b
     Examples:
@@ -96,15 +99,15 @@ def cooccurring_command(app: App, technology: str | None, all_pairs: bool, categ
         if category:
             raise click.UsageError("--category works with a TECHNOLOGY, not with --all")
         pairs = cooccurring_pairs(app.store, min_count=min_count or 2, limit=limit)
-        echo(pairs, fmt, ["a", "b", "a_slug", "b_slug", "shared", "support", "confidence", "lift", "jaccard"])
+        echo(pairs, fmt, ["a_name", "b_name", "a", "b", "shared", "support", "confidence", "lift", "jaccard"])
     elif technology is not None and not all_pairs:
         rows = cooccurring(app.store, technology, category=category, min_count=min_count or 1, limit=limit)
-        echo(rows, fmt, ["technology", "slug", "category", "shared", "support", "confidence", "lift", "jaccard"])
+        echo(rows, fmt, ["name", "technology", "category", "shared", "support", "confidence", "lift", "jaccard"])
     else:
         raise click.UsageError("give either a TECHNOLOGY or --all")
 
 
-SIMILARITY_COLUMNS = ["company", "slug", "jaccard", "cosine", "shared_count", "shared", "only_here", "only_there"]
+SIMILARITY_COLUMNS = ["name", "company", "jaccard", "cosine", "shared_count", "shared", "only_here", "only_there"]
 
 
 @query_command("similar")
@@ -114,7 +117,9 @@ SIMILARITY_COLUMNS = ["company", "slug", "jaccard", "cosine", "shared_count", "s
 def similar_command(app: App, company: str | None, stack_: str | None, by: str, fmt: str, limit: int | None) -> None:
     """Companies whose stacks resemble COMPANY's (or a --stack), with what they share and what differs.
 
-    Only companies sharing at least one technology are listed.
+    Only companies sharing at least one technology are listed. Columns: name,
+    company (its slug), jaccard, cosine, shared_count, shared (the technologies
+    in both), only_here (only in COMPANY or the stack), only_there.
 
     \b
     Examples:
@@ -140,6 +145,10 @@ def similar_command(app: App, company: str | None, stack_: str | None, by: str, 
 def recommend_command(app: App, company: str, neighbours: int, by: str, fmt: str, limit: int | None) -> None:
     """Technologies the most similar companies use and COMPANY does not, scored by their similarity.
 
+    Columns: name, technology (its slug), category, score (the summed
+    similarity of the companies behind it), companies (how many) and
+    company_names.
+
     \b
     Example:
       stackgraph recommend ScrollKeeper --limit 5
@@ -147,7 +156,7 @@ def recommend_command(app: App, company: str, neighbours: int, by: str, fmt: str
     from queries.recommend import recommend
 
     rows = recommend(app.store, company, neighbours=neighbours, by=by, limit=limit)
-    echo(rows, fmt, ["technology", "slug", "category", "score", "companies"])
+    echo(rows, fmt, ["name", "technology", "category", "score", "companies", "company_names"])
 
 
 @query_command("hosting")
@@ -155,13 +164,15 @@ def recommend_command(app: App, company: str, neighbours: int, by: str, fmt: str
 def hosting_command(app: App, technology: str, fmt: str, limit: int | None) -> None:
     """The hosting providers the companies using TECHNOLOGY run on, counted.
 
+    Columns: name, provider (its slug), companies (how many) and company_names.
+
     \b
     Example:
       stackgraph hosting elixir
     """
     from queries.hosting import hosting
 
-    echo(hosting(app.store, technology, limit=limit), fmt, ["provider", "slug", "companies", "company_names"])
+    echo(hosting(app.store, technology, limit=limit), fmt, ["name", "provider", "companies", "company_names"])
 
 
 @query_command("path")
@@ -192,6 +203,9 @@ def path_command(app: App, start: str, end: str, through_podcast: bool, fmt: str
 def related_command(app: App, technology: str, fmt: str, limit: int | None) -> None:
     """What TECHNOLOGY touches: companies using or hosted on it, technologies named with it in a topic.
 
+    Columns: relationship, category (of the neighbour), neighbour, and for a
+    topic its episode, date, at (timestamp) and text.
+
     \b
     Example:
       stackgraph related influxdb
@@ -206,6 +220,9 @@ def related_command(app: App, technology: str, fmt: str, limit: int | None) -> N
 @click.argument("technology")
 def timeline_command(app: App, technology: str, fmt: str, limit: int | None) -> None:
     """The episodes that bring up TECHNOLOGY (in the stack or in a topic), oldest first, with topic timestamps.
+
+    Columns: date, episode (title), company (featured), in_stack (yes when the
+    company uses it), timestamps (of the topics that mention it).
 
     \b
     Example:
