@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from domain.cooccurrence import is_fresh
 from graph.store import GraphStore, Row
-from queries.names import resolve_technology
+from queries.names import resolve_category, resolve_technology
 from queries.profiles import take, total_companies
 from queries.profiles import users as technology_users
 
@@ -137,7 +137,8 @@ def cooccurring(
     if limit == 0:
         return []
     indexed = is_fresh(store)
-    params = {"technology": slug, "category": category.lower() if category else None, "min_count": min_count}
+    params = {"technology": slug, "category": resolve_category(store, category) if category else None,
+              "min_count": min_count}
     rows = _top(store, INDEXED_WITH_ONE if indexed else WITH_ONE, params, limit, "shared")
     if not rows:
         return []

@@ -92,6 +92,30 @@ def render(rows: list[dict[str, Any]], fmt: str = "table", columns: Iterable[str
                   width or terminal_width())
 
 
+# Between two columns (rich's padding of one space either side).
+GAP = 2
+# A column is not narrowed below its header or longest word (up to this), while the others can give way.
+WHOLE_WORD = 16
+
+
+def _widths(names: list[str], cells: list[list[str]], width: int) -> list[int]:
+    """Column widths that fit ``width``: as wide as their widest line while that fits, else the widest
+    columns narrowed alike (water-filling) down to their longest word, then below it if need be."""
+    columns = [[name] + [line[index] for line in cells] for index, name in enumerate(names)]
+    natural = [max(len(text) for text in column) for column in columns]
+    words = [min(max(len(word) for text in column for word in text.split() or [""]), WHOLE_WORD) for column in columns]
+    available = width - GAP * (len(names) - 1)
+    for floors in (words, [1] * len(names)):
+        cap = max(natural)
+        fitted = natural
+        while cap > 1 and sum(fitted) > available:
+            cap -= 1
+            fitted = [min(n, max(cap, floor)) for n, floor in zip(natural, floors)]
+        if sum(fitted) <= available:
+            return fitted
+    return fitted
+
+
 def _table(names: list[str], cells: list[list[str]], width: int) -> str:
     # rich is imported here, not at the top: `stackgraph --help` renders no table.
     from rich import box
@@ -100,8 +124,8 @@ def _table(names: list[str], cells: list[list[str]], width: int) -> str:
     from rich.text import Text
 
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
-    for name in names:
-        table.add_column(Text(name), overflow="fold")
+    for name, column_width in zip(names, _widths(names, cells, width)):
+        table.add_column(Text(name), overflow="fold", width=column_width)
     for line in cells:
         table.add_row(*(Text(text) for text in line))
     buffer = io.StringIO()

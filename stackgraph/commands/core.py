@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--skip-invalid", is_flag=True, help="Load the valid episodes and report the invalid ones.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_app

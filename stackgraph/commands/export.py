@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
-from stackgraph.app import EXIT_INVALID, App, fail, format_option, handle_errors, limit_option, pass_app
+from stackgraph.app import (
+    EXIT_INVALID, App, fail, format_option, handle_errors, limit_option, pass_app, require_folder_of,
+)
 from stackgraph.output import render
 
 # visualizations.networkx_export.EXPORT_FORMATS and the keys of visualizations.rdf_export.RDF_FORMATS,
@@ -42,6 +44,8 @@ def export(app: App, fmt: str, output: str | None) -> None:
       stackgraph export --format graphml --output graph.graphml
       stackgraph export --format turtle > graph.ttl
     """
+    if output:
+        require_folder_of(output)
     from visualizations.networkx_export import export_text, store_graph
 
     graph = store_graph(app.store)

@@ -7,6 +7,7 @@ only formats.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import asdict
 from typing import Any, Callable, Iterable
 
@@ -69,9 +70,14 @@ def who_uses_command(app: App, technology: str, fmt: str, limit: int | None) -> 
       stackgraph who-uses PostgreSQL --format json
     """
     from queries.profiles import take
+    from queries.timeline import timeline
     from queries.who_uses import who_uses
 
-    echo(take(who_uses(app.store, technology), limit), fmt, ["name", "company", "episode", "date", "guests"])
+    usages = who_uses(app.store, technology)
+    if not usages and (mentions := timeline(app.store, technology)):
+        click.echo(f"{technology!r} is in no company's stack; {len(mentions)} episode(s) mention it: "
+                   f"stackgraph timeline {shlex.quote(technology)}", err=True)
+    echo(take(usages, limit), fmt, ["name", "company", "episode", "date", "guests"])
 
 
 @query_command("cooccurring")
@@ -129,6 +135,8 @@ def similar_command(app: App, company: str | None, stack_: str | None, by: str, 
     from queries.similar import similar, similar_to_stack
 
     if stack_ is not None and company is None:
+        if not stack_.replace(",", "").strip():
+            raise click.UsageError("--stack names no technology; give a comma-separated list such as rails,postgres")
         rows = similar_to_stack(app.store, stack_.split(","), by=by, limit=limit)
     elif company is not None and stack_ is None:
         rows = similar(app.store, company, by=by, limit=limit)

@@ -1,0 +1,152 @@
+"""The CLI's everyday edges (issue 18): tables that fit, the shared options, helpful answers to mistakes."""
+
+from __future__ import annotations
+
+import json
+
+from cli_helpers import invoke, one_line_error
+from stackgraph.output import render
+
+
+# --- tables people read -------------------------------------------------------------------------
+
+
+def test_a_table_fits_the_terminal_by_wrapping_long_cells(loaded_store):
+    # Remote.com and ScrollKeeper share nine technologies: with the rest, 300 columns on one line.
+    for columns in (100, 60):
+        result = invoke("similar", "Remote.com", store=loaded_store, env={"COLUMNS": str(columns)}, check=True)
+        assert max(len(line) for line in result.stdout.splitlines()) <= columns
+    lines = invoke("similar", "Remote.com", "--limit", "1", store=loaded_store, env={"COLUMNS": "100"}).stdout.splitlines()
+    assert lines[0].split() == ["name", "company", "jaccard", "cosine", "shared_count", "shared", "only_here",
+                                "only_there"]
+    # Jaccard 9 / (17 + 15 - 9); the shared list wraps, starting with Amazon ECS.
+    first = lines[2].split()
+    assert first[:3] == ["ScrollKeeper", "scrollkeeper", "0.3913"] and first[4:7] == ["9", "Amazon", "ECS,"]
+
+
+def test_lists_and_booleans_read_as_words(loaded_store):
+    # GoRails is hosted on DigitalOcean: the only hosting provider of its stack, so the first row.
+    table = invoke("stack", "gorails", store=loaded_store, env={"COLUMNS": "200"}, check=True).stdout.splitlines()
+    assert table[2].split() == ["hosting", "DigitalOcean", "digitalocean", "yes"]
+    assert table[3].split()[-1] == "no"
+    # Logflare, the only Elixir company on Google Cloud, as a CSV list cell.
+    csv = invoke("hosting", "elixir", "--format", "csv", store=loaded_store, check=True).stdout.splitlines()
+    assert csv[1] == 'AWS,aws,3,"Remote.com, ScrollKeeper, Smart Music"'
+
+
+def test_control_characters_are_escaped_in_tables_only():
+    rows = [{"name": "\x1b[2Jgone", "note": "two\nlines"}]
+    assert render(rows, "table", width=80).splitlines()[2] == "\\x1b[2Jgone  two\\nlines"
+    assert render(rows, "csv") == 'name,note\n\x1b[2Jgone,"two\nlines"'
+
+
+# --- --format and --limit everywhere ------------------------------------------------------------
+
+
+def test_stats_takes_any_case_of_format_and_a_limit(loaded_store):
+    counts = json.loads(invoke("stats", "--format", "JSON", store=loaded_store, check=True).stdout)
+    assert counts["nodes"]["Episode"] == 10
+    csv = invoke("stats", "--format", "csv", "--limit", "2", store=loaded_store, check=True).stdout.splitlines()
+    assert csv[0] == "kind,name,count" and len(csv) == 3
+    none = json.loads(invoke("stats", "--format", "json", "--limit", "0", store=loaded_store, check=True).stdout)
+    assert none == {"nodes": {}, "relationships": {}}
+
+
+def test_analyze_and_catalog_take_csv_and_a_limit(loaded_store):
+    analyze = invoke("analyze", "--format", "csv", "--limit", "1", store=loaded_store, check=True).stdout.splitlines()
+    # postgres: in 9 of the 10 stacks, the most connected technology.
+    assert analyze[0] == "technology,name,category,companies,degree,betweenness,community"
+    assert analyze[1].startswith("postgres,PostgreSQL,database,9,") and len(analyze) == 2
+    [entry] = json.loads(invoke("catalog", "--format", "json", "--limit", "1", check=True).stdout)
+    assert set(entry) == {"technology", "name", "category", "hosting", "aliases"}
+
+
+def test_sparql_and_cypher_take_a_limit(tmp_path, loaded_store):
+    data = tmp_path / "two.nt"
+    data.write_text('<https://x.test/a> <https://schema.org/name> "A" .\n'
+                    '<https://x.test/b> <https://schema.org/name> "B" .\n', encoding="utf-8")
+    query = "SELECT ?name WHERE { ?thing schema:name ?name } ORDER BY ?name"
+    assert invoke("sparql", query, "--data", str(data), "--format", "CSV", "--limit", "1",
+                  check=True).stdout.splitlines() == ["name", "A"]
+    rows = invoke("cypher", "UNWIND [1, 2, 3] AS n RETURN n", "--limit", "2", "--format", "json",
+                  store=loaded_store, check=True).stdout
+    assert json.loads(rows) == [{"n": 1}, {"n": 2}]
+
+
+def test_path_prints_each_chain_once_and_avoids_the_podcast(loaded_store):
+    # Logflare uses Elixir and runs on Google Cloud, both as USES and as HOSTED_ON.
+    result = invoke("path", "elixir", "Google Cloud", "--format", "csv", store=loaded_store, check=True)
+    assert result.stdout.splitlines() == ["hops,chain", "2,Elixir <-USES- Logflare -HOSTED_ON-> Google Cloud",
+                                          "2,Elixir <-USES- Logflare -USES-> Google Cloud"]
+
+
+# --- helpful answers to mistakes and empty results ----------------------------------------------
+
+
+def test_an_empty_store_says_so_and_how_to_fill_it(tmp_path):
+    empty = tmp_path / "empty"
+    result = invoke("who-uses", "elixir", store=empty)
+    assert result.exit_code == 1
+    assert one_line_error(result) == (f"stackgraph: error: the store at {empty} is empty; load the bundled listing "
+                                      "first: stackgraph load data/running-in-production.txt")
+
+
+def test_a_technology_only_mentioned_points_to_its_timeline(loaded_store):
+    # Heroku is in no stack; topics of the Jan 13 and Dec 19 episodes name it.
+    result = invoke("who-uses", "heroku", store=loaded_store, check=True)
+    assert result.stderr == "'heroku' is in no company's stack; 2 episode(s) mention it: stackgraph timeline heroku\n"
+
+
+def test_suggestions_name_each_thing_once(loaded_store):
+    result = invoke("similar", "remote.cm", store=loaded_store)
+    assert result.exit_code == 1
+    assert one_line_error(result) == "stackgraph: error: no company named 'remote.cm' in the store; did you mean 'Remote.com'?"
+
+
+def test_an_unknown_kind_prefix_is_refused(loaded_store):
+    result = invoke("path", "foo:Elixir", "redis", store=loaded_store)
+    assert result.exit_code == 1
+    assert one_line_error(result) == ("stackgraph: error: no kind of thing called 'foo'; prefix one of: "
+                                      "company, technology, person, episode (e.g. technology:elixir)")
+
+
+def test_a_category_filter_is_checked(loaded_store):
+    # "cach": cache 4 of 4 letters (ratio 8/9), search c-h and a (6/10, the cut-off).
+    result = invoke("cooccurring", "postgres", "--category", "cach", store=loaded_store)
+    assert result.exit_code == 1
+    assert one_line_error(result) == ("stackgraph: error: no category named 'cach' in the store; "
+                                      "did you mean 'cache', 'search'?")
+    assert invoke("cooccurring", "postgres", "--category", "CACHE", store=loaded_store).exit_code == 0
+
+
+def test_a_stack_of_commas_is_refused(loaded_store):
+    result = invoke("similar", "--stack", ",, ", store=loaded_store)
+    assert result.exit_code == 2 and "--stack names no technology" in result.stderr
+
+
+def test_viz_around_implies_ego_and_depth_needs_it(loaded_store, tmp_path):
+    page = tmp_path / "logflare.html"
+    result = invoke("viz", "--around", "logflare", "--output", str(page), store=loaded_store, check=True)
+    assert "<title>Around Logflare (1 hop(s))</title>" in page.read_text(encoding="utf-8")
+    assert result.stderr.startswith(f"Wrote {page}: ")
+    assert invoke("viz", "--depth", "2", "--output", str(page), store=loaded_store).exit_code == 2
+    assert invoke("viz", "--kind", "similar", "--around", "x", "--output", str(page), store=loaded_store).exit_code == 2
+    unknown = invoke("viz", "--around", "logflre", "--output", str(page), store=loaded_store)
+    assert one_line_error(unknown) == ("stackgraph: error: no company, technology, person or episode named "
+                                       "'logflre' in the store; did you mean 'Logflare', 'Cloudflare'?")
+
+
+def test_an_output_folder_that_does_not_exist_fails_before_any_work(loaded_store, tmp_path):
+    missing = tmp_path / "no-such-folder" / "page.html"
+    for args in (["viz", "--output", str(missing)], ["export", "--format", "turtle", "--output", str(missing)]):
+        result = invoke(*args, store=loaded_store)
+        assert result.exit_code == 1
+        assert one_line_error(result) == f"stackgraph: error: {missing}: folder '{missing.parent}' does not exist"
+    assert not missing.parent.exists()
+
+
+def test_a_missing_listing_and_a_folder_are_both_invalid_input(tmp_path):
+    for path, why in ((tmp_path / "nope.txt", "no such file"), (tmp_path, "is a directory, not a listing file")):
+        result = invoke("load", str(path), store=tmp_path / "store")
+        assert result.exit_code == 1
+        assert one_line_error(result) == f"stackgraph: error: {path}: {why}"
