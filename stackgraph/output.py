@@ -55,6 +55,31 @@ def escape_controls(text: str) -> str:
     return "".join(repr(ch)[1:-1] if unicodedata.category(ch) == "Cc" else ch for ch in text)
 
 
+# How each of graph.store.CHANGE_COUNTERS reads in a sentence: verb, singular, plural.
+_CHANGES = {
+    "nodes_created": ("created", "node", "nodes"),
+    "relationships_created": ("created", "relationship", "relationships"),
+    "properties_set": ("set", "property", "properties"),
+    "nodes_deleted": ("deleted", "node", "nodes"),
+    "relationships_deleted": ("deleted", "relationship", "relationships"),
+}
+
+
+def changes_summary(changes: dict[str, int]) -> str:
+    """What a write changed, in words.
+
+    >>> changes_summary({"nodes_created": 1, "properties_set": 2})
+    'created 1 node, set 2 properties'
+    >>> changes_summary({})
+    'changed nothing'
+    """
+    parts = []
+    for counter, (verb, one, many) in _CHANGES.items():
+        if n := changes.get(counter):
+            parts.append(f"{verb} {n} {one if n == 1 else many}")
+    return ", ".join(parts) or "changed nothing"
+
+
 def terminal_width() -> int:
     """The terminal's width: ``COLUMNS`` when set, else the terminal's own, else DEFAULT_WIDTH."""
     return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns

@@ -150,3 +150,46 @@ def test_a_missing_listing_and_a_folder_are_both_invalid_input(tmp_path):
         result = invoke("load", str(path), store=tmp_path / "store")
         assert result.exit_code == 1
         assert one_line_error(result) == f"stackgraph: error: {path}: {why}"
+
+
+# --- cypher ---------------------------------------------------------------------------------------
+
+
+def test_a_cypher_write_reports_what_it_changed(loaded_store_copy):
+    created = invoke("cypher", "CREATE (:Technology {id: 'temp-tech', name: 'Temp'})", "--write",
+                     store=loaded_store_copy, check=True)
+    assert created.stderr == "Created 1 node, set 2 properties\n"
+    deleted = invoke("cypher", "MATCH (t:Technology {id: 'temp-tech'}) DELETE t", "--write",
+                     store=loaded_store_copy, check=True)
+    assert deleted.stderr == "Deleted 1 node\n"
+    nothing = invoke("cypher", "MATCH (t:Technology {id: 'temp-tech'}) DELETE t", "--write",
+                     store=loaded_store_copy, check=True)
+    assert nothing.stderr == "Changed nothing\n"
+
+
+def test_cypher_mistakes_are_one_clean_line(loaded_store):
+    cases = {
+        ("MATCH (t:Technology {id: $tech}) RETURN t.name, $other",):
+            "no value for $tech, $other: give it with --param tech=VALUE",
+        ("MATCH (n RETURN n",): "Invalid input 'R': expected a label, '{', a parameter or ')' (line 1, column 10)",
+        ("  ",): 'the query is empty; give a Cypher statement, e.g. "MATCH (n) RETURN count(n) AS nodes"',
+        ("CREATE (:Technology {id: 'x'})",):
+            "this statement writes, and the query runs read-only: add --write to let it change the graph",
+    }
+    for args, message in cases.items():
+        result = invoke("cypher", *args, store=loaded_store)
+        assert result.exit_code == 1, args
+        assert one_line_error(result) == f"stackgraph: error: {message}"
+
+
+# --- options where people type them ---------------------------------------------------------------
+
+
+def test_the_store_option_may_follow_the_command(loaded_store):
+    before = invoke("--store", str(loaded_store), "stats", "--format", "json", check=True).stdout
+    assert invoke("stats", "--store", str(loaded_store), "--format", "json", check=True).stdout == before
+    assert invoke("stats", "--format", "json", f"--store={loaded_store}", check=True).stdout == before
+    # A value that looks like the option is a value: the parameter x is the text "--store".
+    echo = invoke("cypher", "RETURN $x AS x", "--param", "x=--store", "--store", str(loaded_store), "--format", "csv",
+                  check=True)
+    assert echo.stdout.splitlines() == ["x", "--store"]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sys
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from stackgraph.app import App, format_option, handle_errors, limit_option, pass_app
-from stackgraph.output import render
+from stackgraph.app import EXIT_INVALID, App, fail, format_option, handle_errors, limit_option, pass_app
+from stackgraph.output import changes_summary, render
 
 if TYPE_CHECKING:
     from loaders.pipeline import CheckedListing
@@ -109,6 +110,12 @@ def _parse_param(text: str) -> tuple[str, Any]:
         return name.strip(), value
 
 
+def _missing_parameters(query: str, parameters: dict[str, Any]) -> list[str]:
+    """The $names the query uses that no --param gives, in order of use."""
+    used = re.findall(r"\$(?:`([^`]+)`|([A-Za-z_][A-Za-z0-9_]*))", query)
+    return [name for name in dict.fromkeys(quoted or bare for quoted, bare in used) if name not in parameters]
+
+
 @click.command()
 @click.argument("query")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
@@ -121,21 +128,36 @@ def _parse_param(text: str) -> tuple[str, Any]:
 @pass_app
 @handle_errors
 def cypher(app: App, query: str, params: tuple[str, ...], fmt: str, limit: int | None, write: bool) -> None:
-    """Run a Cypher query; read-only unless --write.
+    """Run a Cypher query; read-only unless --write (which reports what changed).
 
-    Pass user values as parameters, not pasted into the query text.
+    Pass user values as parameters, not pasted into the query text. Columns: the
+    query's RETURN columns.
 
     \b
     Examples:
       stackgraph cypher "MATCH (t:Technology {id: \\$id})<-[:USES]-(c) RETURN c.name AS company" -p id=elixir
       stackgraph cypher "MATCH (e:Episode) RETURN e.title AS title, e.date AS date" --format csv
     """
+    if not query.strip():
+        fail("the query is empty; give a Cypher statement, e.g. \"MATCH (n) RETURN count(n) AS nodes\"", EXIT_INVALID)
     from domain.cooccurrence import untracked_write
+    from graph import QueryError, ReadOnlyRefusal
 
     parameters = dict(_parse_param(p) for p in params)
-    with untracked_write(app.store) if write else contextlib.nullcontext():
-        rows = app.store.run(query, parameters, write=write)
-    click.echo(render(rows[:limit], fmt))
+    try:
+        with untracked_write(app.store) if write else contextlib.nullcontext():
+            outcome = app.store.run_counted(query, parameters, write=write)
+    except ReadOnlyRefusal:
+        fail("this statement writes, and the query runs read-only: add --write to let it change the graph",
+             EXIT_INVALID)
+    except QueryError:
+        if missing := _missing_parameters(query, parameters):
+            fail(f"no value for {', '.join('$' + name for name in missing)}: give it with "
+                 f"--param {missing[0]}=VALUE", EXIT_INVALID)
+        raise
+    click.echo(render(outcome.rows[:limit], fmt))
+    if write:
+        click.echo(changes_summary(outcome.changes).capitalize(), err=True)
 
 
 @click.command()
