@@ -59,6 +59,7 @@ class CheckedListing:
     paths: list[Path]
     episodes: int = 0
     invalid: list[ListingError] = field(default_factory=list)
+    repeated: int = 0  # of the episodes, those listed before (the same id): loaded once
 
 
 @dataclass
@@ -68,6 +69,7 @@ class LoadReport:
     skipped: list[ListingError]
     before: dict[str, dict[str, int]]
     after: dict[str, dict[str, int]]
+    repeated: int = 0  # episodes listed again, in the same file or another
 
     def added(self) -> dict[str, dict[str, int]]:
         """What the load added, per label and relationship type (zero counts left out)."""
@@ -143,11 +145,15 @@ def write(store: GraphStore, batches: Iterable[Batch], progress: Progress | None
 def check_listings(paths: Iterable[str | os.PathLike[str]]) -> CheckedListing:
     """The check pass: parse every file, counting valid episodes and collecting invalid ones."""
     checked = CheckedListing(paths=[Path(p) for p in paths])
+    seen: set[str] = set()
     for item in episodes(checked.paths):
         if isinstance(item, ListingError):
             checked.invalid.append(item)
         elif isinstance(item, ListingEpisode):
             checked.episodes += 1
+            key = episode_id(item)
+            checked.repeated += key in seen
+            seen.add(key)
     return checked
 
 
@@ -175,4 +181,4 @@ def load_listings(
         on_checked(checked)
     before = store.counts()
     write(store, documents(episodes(checked.paths), catalog or Catalog.default(), batch_episodes), progress)
-    return LoadReport(len(checked.paths), checked.episodes, checked.invalid, before, store.counts())
+    return LoadReport(len(checked.paths), checked.episodes, checked.invalid, before, store.counts(), checked.repeated)

@@ -193,3 +193,16 @@ def test_the_store_option_may_follow_the_command(loaded_store):
     echo = invoke("cypher", "RETURN $x AS x", "--param", "x=--store", "--store", str(loaded_store), "--format", "csv",
                   check=True)
     assert echo.stdout.splitlines() == ["x", "--store"]
+
+
+# --- load's summary -------------------------------------------------------------------------------
+
+
+def test_load_counts_repeated_episodes_and_summarises_in_json(tmp_path):
+    tiny = "tests/data/tiny.txt"  # four episodes: Acme, Bolt, Coil, Dune
+    twice = invoke("load", tiny, tiny, "-q", store=tmp_path / "store", check=True)
+    assert twice.stderr.startswith(f"Loaded 4 episode(s) from 2 file(s) into {tmp_path / 'store'} "
+                                   "(8 listed, 4 repeated): ")
+    again = invoke("load", tiny, "--format", "json", store=tmp_path / "store", check=True)
+    assert json.loads(again.stdout) == {"store": str(tmp_path / "store"), "files": 1, "episodes": 4, "listed": 4,
+                                        "repeated": 0, "skipped": [], "added": {"nodes": {}, "relationships": {}}}

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from stackgraph.app import EXIT_INVALID, App, fail, format_option, handle_errors, limit_option, pass_app
+from stackgraph.app import EXIT_INTERRUPTED, EXIT_INVALID, App, fail, format_option, handle_errors, limit_option, pass_app
 from stackgraph.output import changes_summary, render
 
 if TYPE_CHECKING:
@@ -21,15 +21,18 @@ if TYPE_CHECKING:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--skip-invalid", is_flag=True, help="Load the valid episodes and report the invalid ones.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"], case_sensitive=False), default="text",
+              show_default=True, help="text: the summary on stderr; json: as an object on stdout.")
 @pass_app
 @handle_errors
-def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool) -> None:
+def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool, fmt: str) -> None:
     """Load podcast listing files into the store.
 
     By default nothing is written when any episode is invalid (the error names
     the file and line). Every load merges into the graph: loading the same
     listing again changes nothing, and re-running an interrupted load
-    completes it.
+    completes it. The summary counts episodes listed more than once (the same
+    id) as repeated: they are loaded once, the last listing winning.
 
     \b
     Example:
@@ -38,7 +41,7 @@ def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool) -> N
     from loaders.pipeline import load_listings
 
     with contextlib.ExitStack() as cleanup:
-        total = 0
+        total = written = 0
         bar: Any = None
 
         def on_checked(checked: CheckedListing) -> None:
@@ -46,7 +49,8 @@ def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool) -> N
             total = checked.episodes
 
         def progress(episodes: int) -> None:
-            nonlocal bar
+            nonlocal bar, written
+            written += episodes
             if quiet:
                 return
             if bar is None:  # from the first batch written: an invalid listing says only why
@@ -57,15 +61,28 @@ def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool) -> N
 
         if not quiet and sys.stderr.isatty():  # progress is for people, not for logs
             click.echo(f"Reading {len(paths)} listing file(s)…", err=True)
-        report = load_listings(
-            paths, app.store, skip_invalid=skip_invalid, on_checked=on_checked, progress=progress
-        )
+        try:
+            report = load_listings(
+                paths, app.store, skip_invalid=skip_invalid, on_checked=on_checked, progress=progress
+            )
+        except KeyboardInterrupt:
+            if total:
+                fail(f"interrupted after {written} of {total} episodes were written; "
+                     "run the same load again to complete it", EXIT_INTERRUPTED)
+            raise
     for error in report.skipped:
         click.echo(f"skipped: {error}", err=True)
     added = report.added()
+    distinct = report.episodes - report.repeated
+    if fmt == "json":
+        click.echo(json.dumps({"store": app.store.describe(), "files": report.files, "episodes": distinct,
+                               "listed": report.episodes, "repeated": report.repeated,
+                               "skipped": [str(error) for error in report.skipped], "added": added}, indent=2))
+        return
     summary = ", ".join(f"{n:+d} {name}" for name, n in {**added["nodes"], **added["relationships"]}.items())
     click.echo(
-        f"Loaded {report.episodes} episode(s) from {report.files} file(s) into {app.store.describe()}"
+        f"Loaded {distinct} episode(s) from {report.files} file(s) into {app.store.describe()}"
+        + (f" ({report.episodes} listed, {report.repeated} repeated)" if report.repeated else "")
         + (f", skipped {len(report.skipped)} invalid" if report.skipped else "")
         + f": {summary or 'nothing new'}",
         err=True,
