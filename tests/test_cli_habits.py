@@ -206,3 +206,24 @@ def test_load_counts_repeated_episodes_and_summarises_in_json(tmp_path):
     again = invoke("load", tiny, "--format", "json", store=tmp_path / "store", check=True)
     assert json.loads(again.stdout) == {"store": str(tmp_path / "store"), "files": 1, "episodes": 4, "listed": 4,
                                         "repeated": 0, "skipped": [], "added": {"nodes": {}, "relationships": {}}}
+
+
+# --- schema ---------------------------------------------------------------------------------------
+
+
+def test_schema_lists_the_codes_labels_with_what_the_store_holds(loaded_store, tmp_path):
+    rows = {row["name"]: row for row in json.loads(invoke("schema", "--format", "json", store=loaded_store,
+                                                          check=True).stdout)}
+    assert list(rows)[:8] == ["Podcast", "Episode", "Person", "Company", "Technology", "Library", "Topic", "Link"]
+    assert rows["Link"]["key"] == "url" and rows["Technology"]["properties"] == ["category", "id", "name"]
+    assert rows["USES"]["connects"] == ["Company -> Technology"] and rows["USES"]["properties"] == ["episode"]
+    assert rows["HostingProvider"] == {"kind": "label", "name": "HostingProvider", "key": "id", "properties": [],
+                                       "connects": ["Technology"], "note": "also carried by some Technology nodes"}
+    assert rows["Index"]["note"] == "derived: the co-occurrence index's state"
+    empty = json.loads(invoke("schema", "--format", "json", store=tmp_path / "empty", check=True).stdout)
+    assert [row["name"] for row in empty] == list(rows) and all(row["properties"] == [] for row in empty)
+
+
+def test_shell_completion_as_the_readme_shows_it():
+    script = invoke(env={"_STACKGRAPH_COMPLETE": "bash_source"}).stdout
+    assert "_stackgraph_completion()" in script and "complete -o nosort -F _stackgraph_completion stackgraph" in script
