@@ -10,6 +10,7 @@ from stackgraph.app import (
     EXIT_INVALID, App, fail, format_option, handle_errors, limit_option, pass_app, require_folder_of,
 )
 from stackgraph.output import render
+from stackgraph.progress import step
 
 # visualizations.networkx_export.EXPORT_FORMATS and the keys of visualizations.rdf_export.RDF_FORMATS,
 # spelled out: those modules import networkx and rdflib (a test checks they agree).
@@ -48,13 +49,15 @@ def export(app: App, fmt: str, output: str | None) -> None:
         require_folder_of(output)
     from visualizations.networkx_export import export_text, store_graph
 
-    graph = store_graph(app.store)
-    if fmt in EXPORT_FORMATS:
-        text = export_text(graph, fmt)
-    else:
-        from visualizations.rdf_export import export_rdf, networkx_to_rdf
+    with step(f"Reading the graph from {app.store.describe()}"):
+        graph = store_graph(app.store)
+    with step(f"Writing it as {fmt}"):
+        if fmt in EXPORT_FORMATS:
+            text = export_text(graph, fmt)
+        else:
+            from visualizations.rdf_export import export_rdf, networkx_to_rdf
 
-        text = export_rdf(networkx_to_rdf(graph), fmt)
+            text = export_rdf(networkx_to_rdf(graph), fmt)
     _emit(text, output)
 
 
@@ -80,7 +83,10 @@ def analyze(app: App, fmt: str, limit: int | None, seed: int) -> None:
     """
     from visualizations.networkx_export import store_graph, technology_analysis
 
-    rows = technology_analysis(store_graph(app.store), seed=seed)[:limit]
+    with step(f"Reading the graph from {app.store.describe()}"):
+        graph = store_graph(app.store)
+    with step("Ranking technologies and finding communities"):
+        rows = technology_analysis(graph, seed=seed)[:limit]
     columns = ["technology", "name", "category", "companies", "degree", "betweenness", "community"]
     click.echo(render(rows, fmt, columns))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from stackgraph.app import EXIT_INVALID, App, fail, handle_errors, pass_app, require_folder_of
+from stackgraph.progress import step
 
 # visualizations.pages.KINDS, spelled out: that module imports networkx, pyvis and jinja2 (a test checks they agree).
 KINDS = ("graph", "ego", "cooccurrence", "similar")
@@ -48,8 +49,11 @@ def viz(app: App, kind: str | None, around: str | None, depth: int | None, min_c
     # Resolved as every command resolves a name (aliases, suggestions), before the graph is read.
     centre = resolve_entity(app.store, around) if around else None
     centre_key = f"{centre.label}:{centre.id}" if centre else None  # the node's key in store_graph
+    with step(f"Reading the graph from {app.store.describe()}"):
+        graph = store_graph(app.store)
     try:
-        shown = write_page(store_graph(app.store), output, kind, centre_key, depth or 1, min_count)
+        with step(f"Drawing the {kind} page"):
+            shown = write_page(graph, output, kind, centre_key, depth or 1, min_count)
     except LookupError as error:
         fail(str(error), EXIT_INVALID)
     click.echo(f"Wrote {output}: {shown.number_of_nodes()} nodes, {shown.number_of_edges()} edges", err=True)
