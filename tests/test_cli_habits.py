@@ -127,7 +127,7 @@ def test_a_stack_of_commas_is_refused(loaded_store):
 def test_viz_around_implies_ego_and_depth_needs_it(loaded_store, tmp_path):
     page = tmp_path / "logflare.html"
     result = invoke("viz", "--around", "logflare", "--output", str(page), store=loaded_store, check=True)
-    assert "<title>Around Logflare (1 hop(s))</title>" in page.read_text(encoding="utf-8")
+    assert "<title>Around Logflare (1 hop)</title>" in page.read_text(encoding="utf-8")
     assert result.stderr.splitlines()[-1].startswith(f"Wrote {page}: ")
     assert invoke("viz", "--depth", "2", "--output", str(page), store=loaded_store).exit_code == 2
     assert invoke("viz", "--kind", "similar", "--around", "x", "--output", str(page), store=loaded_store).exit_code == 2
@@ -240,3 +240,17 @@ def test_analyze_export_and_viz_say_what_they_are_doing(loaded_store, tmp_path):
     assert export.stderr.splitlines() == [reading, "Writing it as nt…", f"Wrote {tmp_path / 'g.nt'}"]
     viz = invoke("viz", "--kind", "similar", "--output", str(tmp_path / "s.html"), store=loaded_store, check=True)
     assert viz.stderr.splitlines()[:2] == [reading, "Drawing the similar page…"]
+
+
+def test_the_viz_page_searches_by_name_with_one_reset_and_one_hosting_entry(loaded_store, tmp_path):
+    page = tmp_path / "logflare.html"
+    invoke("viz", "--around", "company:logflare", "--depth", "2", "--output", str(page), store=loaded_store, check=True)
+    text = page.read_text(encoding="utf-8")
+    assert "<title>Around Logflare (2 hops)</title>" in text
+    # Logflare is a company and (in its own stack) a technology: the search tells the two apart.
+    assert '<option value="Company:logflare">Logflare (company)</option>' in text
+    assert '<option value="Technology:logflare">Logflare (technology)</option>' in text
+    assert '<option value="Company:gorails">GoRails</option>' in text
+    assert text.count("Reset Selection") == 1
+    assert 'onclick="neighbourhoodHighlight({nodes: []}); clearFilter(true)"' in text
+    assert "Technology: hosting provider" in text and "Technology: hosting<" not in text
