@@ -50,16 +50,23 @@ def _resolve(store: GraphStore, label: str, kind: str, name: str, candidates: li
 
 def _suggest(name: str, known: list[tuple[str | None, ...]]) -> list[str]:
     """Up to five things whose spellings (display name first, then id) come close to ``name``, closest
-    first, each once and by its first spelling; compared without case."""
+    first, each once and by its first spelling; compared without case. A spelling that holds the
+    whole of a name of three letters or more comes close too: "gorails" finds the episode
+    "Learn Ruby on Rails through Screencast Tutorials on GoRails"."""
     wanted = name.strip().lower()
     scored = []
     for spellings in known:
         present = [str(s) for s in spellings if s]
         if present:
-            score = max(difflib.SequenceMatcher(None, wanted, s.lower()).ratio() for s in present)
+            score = max(_closeness(wanted, s.lower()) for s in present)
             if score >= 0.6:
                 scored.append((-score, present[0]))
     return list(dict.fromkeys(shown for _, shown in sorted(scored)))[:5]
+
+
+def _closeness(wanted: str, spelling: str) -> float:
+    similar = difflib.SequenceMatcher(None, wanted, spelling).ratio()
+    return max(similar, 0.6) if len(wanted) >= 3 and wanted in spelling else similar
 
 
 def resolve_technology(store: GraphStore, name: str, catalog: Catalog | None = None, *, suggest: bool = True) -> str:

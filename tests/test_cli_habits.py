@@ -254,3 +254,10 @@ def test_the_viz_page_searches_by_name_with_one_reset_and_one_hosting_entry(load
     assert text.count("Reset Selection") == 1
     assert 'onclick="neighbourhoodHighlight({nodes: []}); clearFilter(true)"' in text
     assert "Technology: hosting provider" in text and "Technology: hosting<" not in text
+
+
+def test_a_prefixed_episode_suggests_the_titles_that_hold_the_name(loaded_store):
+    result = invoke("path", "episode:gorails", "elixir", store=loaded_store)
+    assert result.exit_code == 1
+    assert one_line_error(result) == ("stackgraph: error: no episode named 'gorails' in the store; did you mean "
+                                      "'Learn Ruby on Rails through Screencast Tutorials on GoRails'?")

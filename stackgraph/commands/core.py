@@ -186,6 +186,10 @@ def cypher(app: App, query: str, params: tuple[str, ...], fmt: str, limit: int |
 def catalog(app: App, unknown: bool, fmt: str, limit: int | None) -> None:
     """Show the technology catalog, or (--unknown) the store's slugs it lacks.
 
+    Columns: technology (the slug), name, category, hosting (yes for a hosting
+    provider), aliases (other spellings that name it); with --unknown
+    technology and name only.
+
     \b
     Examples:
       stackgraph catalog --format csv
