@@ -1,6 +1,6 @@
 """When a technology comes up: the episodes whose featured company uses it or whose topics mention it.
 
->>> [(t.date, t.company, t.in_stack, t.timestamps) for t in timeline(store, "redis")]   # no topics to stamp
+>>> [(t.date, t.company_name, t.in_stack, t.timestamps) for t in timeline(store, "redis")]   # no topics to stamp
 [('2020-02-03', 'Acme', True, []), ('2020-02-04', 'Bolt', True, [])]
 """
 
@@ -15,13 +15,14 @@ from queries.profiles import take
 IN_STACK = """
 MATCH (e:Episode)-[:FEATURES]->(c:Company)-[u:USES]->(:Technology {id: $technology})
 WHERE u.episode = e.id
-RETURN DISTINCT e.id AS id, e.title AS title, e.date AS date, c.name AS company
+RETURN DISTINCT e.id AS id, e.title AS title, e.date AS date, c.id AS company, c.name AS company_name
 """
 
 IN_TOPICS = """
 MATCH (e:Episode)-[:HAS_TOPIC]->(tp:Topic)-[:MENTIONS]->(:Technology {id: $technology})
 OPTIONAL MATCH (e)-[:FEATURES]->(c:Company)
-RETURN e.id AS id, e.title AS title, e.date AS date, c.name AS company, collect(DISTINCT tp.offset_s) AS offsets
+RETURN e.id AS id, e.title AS title, e.date AS date, c.id AS company, c.name AS company_name,
+       collect(DISTINCT tp.offset_s) AS offsets
 """
 
 
@@ -40,7 +41,8 @@ def clock(seconds: int) -> str:
 class Appearance:
     date: str
     episode: str
-    company: str | None
+    company: str | None  # the featured company's slug
+    company_name: str | None
     in_stack: bool
     timestamps: list[str]  # topics mentioning it, in order
 
@@ -54,9 +56,11 @@ def timeline(store: GraphStore, technology: str, *, limit: int | None = None) ->
     for row in store.run(IN_TOPICS, {"technology": slug}):
         episode = episodes.setdefault(row["id"], {**row, "in_stack": False})
         episode["offsets"] = row["offsets"]
-        episode["company"] = episode["company"] or row["company"]
+        if not episode["company"]:
+            episode["company"], episode["company_name"] = row["company"], row["company_name"]
     result = [
-        Appearance(e["date"], e["title"], e["company"], e["in_stack"], [clock(s) for s in sorted(e["offsets"])])
+        Appearance(e["date"], e["title"], e["company"], e["company_name"], e["in_stack"],
+                   [clock(s) for s in sorted(e["offsets"])])
         for e in episodes.values()
     ]
     result.sort(key=lambda a: (a.date, a.episode))

@@ -262,7 +262,7 @@ def test_related_with_topic_evidence(graph):
 def test_timeline(graph):
     rows = timeline(graph, "influxdb")
     # Nova ADC, Dec 19 2019: topic 12:46; Smart Music, Feb 10 2020: topics 18:29 and 19:32
-    assert [(a.date, a.company, a.in_stack, a.timestamps) for a in rows] == [
+    assert [(a.date, a.company_name, a.in_stack, a.timestamps) for a in rows] == [
         ("2019-12-19", "Nova ADC", True, ["12:46"]),
         ("2020-02-10", "Smart Music", True, ["18:29", "19:32"]),
     ]

@@ -22,7 +22,7 @@ def test_cooccurring_json_and_limit_zero(loaded_store):
     none = invoke("cooccurring", "postgres", "--limit", "0", "--format", "json", store=loaded_store, check=True)
     assert none.stdout.strip() == "[]"
     csv = invoke("timeline", "redis", "--limit", "0", "--format", "csv", store=loaded_store, check=True)
-    assert csv.stdout.strip() == "date,episode,company,in_stack,timestamps"
+    assert csv.stdout.strip() == "date,episode,company_name,company,in_stack,timestamps"
 
 
 def test_path_table(loaded_store):

@@ -229,8 +229,9 @@ def related_command(app: App, technology: str, fmt: str, limit: int | None) -> N
 def timeline_command(app: App, technology: str, fmt: str, limit: int | None) -> None:
     """The episodes that bring up TECHNOLOGY (in the stack or in a topic), oldest first, with topic timestamps.
 
-    Columns: date, episode (title), company (featured), in_stack (yes when the
-    company uses it), timestamps (of the topics that mention it).
+    Columns: date, episode (title), company_name and company (its slug) of the
+    featured company, in_stack (yes when the company uses it), timestamps (of the
+    topics that mention it).
 
     \b
     Example:
@@ -238,7 +239,8 @@ def timeline_command(app: App, technology: str, fmt: str, limit: int | None) -> 
     """
     from queries.timeline import timeline
 
-    echo(timeline(app.store, technology, limit=limit), fmt, ["date", "episode", "company", "in_stack", "timestamps"])
+    echo(timeline(app.store, technology, limit=limit), fmt,
+         ["date", "episode", "company_name", "company", "in_stack", "timestamps"])
 
 
 COMMANDS = [stack, who_uses_command, cooccurring_command, similar_command, recommend_command, hosting_command,
