@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import signal
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NoReturn
@@ -63,9 +64,27 @@ class App:
         )
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        """Close the store. A Ctrl-C meanwhile waits for the close (the embedded server saves the
+        graph as it stops), then ends the command as interrupted, instead of click's "Aborted!"."""
+        if self._store is None:
+            return
+        store, self._store = self._store, None
+        if threading.current_thread() is not threading.main_thread():  # only there can signals be handled
+            store.close()
+            return
+        interrupted = False
+
+        def note_interrupt(signum: int, frame: object) -> None:
+            nonlocal interrupted
+            interrupted = True
+
+        previous = signal.signal(signal.SIGINT, note_interrupt)
+        try:
+            store.close()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        if interrupted:
+            fail("interrupted", EXIT_INTERRUPTED)
 
 
 def fail(message: str, code: int) -> NoReturn:

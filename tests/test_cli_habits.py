@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+import signal
+import subprocess
+import sys
 
-from cli_helpers import invoke, one_line_error
+from cli_helpers import environment_without_settings, invoke, one_line_error
+from conftest import TINY_LISTING as TINY
 from stackgraph.output import render
 
 
@@ -261,3 +266,26 @@ def test_a_prefixed_episode_suggests_the_titles_that_hold_the_name(loaded_store)
     assert result.exit_code == 1
     assert one_line_error(result) == ("stackgraph: error: no episode named 'gorails' in the store; did you mean "
                                       "'Learn Ruby on Rails through Screencast Tutorials on GoRails'?")
+
+
+def test_an_interrupted_load_says_how_far_it_got_and_how_to_finish(tmp_path):
+    # 250 copies of the tiny listing's four episodes, each copy's titles numbered: 1000 episodes, five
+    # batches of 200. The bar's label comes once the first batch is written; Ctrl-C (SIGINT) then, with
+    # four batches to go.
+    blocks = TINY.read_text(encoding="utf-8").split("\n\n")
+    copies = [re.sub(r"(?m)^(\w+ Is a \w+ Shop)$", rf"\1 {n}", block) for n in range(250) for block in blocks]
+    listing = tmp_path / "many.txt"
+    listing.write_text("\n\n".join(copies), encoding="utf-8")
+    command = [sys.executable, "-m", "stackgraph", "--store", str(tmp_path / "store"), "load", str(listing)]
+    with subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=environment_without_settings()) as loader:
+        assert loader.stderr is not None
+        label = loader.stderr.read(len("Loading episodes"))
+        loader.send_signal(signal.SIGINT)
+        _, errors = loader.communicate(timeout=120)
+    assert label == "Loading episodes"
+    assert loader.returncode == 130, errors
+    assert re.fullmatch(r"\s*stackgraph: error: interrupted after (200|400|600|800) of 1000 episodes were written; "
+                        r"run the same load again to complete it\n", errors), errors
+    invoke("load", "-q", str(listing), store=tmp_path / "store", check=True)
+    stats = json.loads(invoke("stats", "--format", "json", store=tmp_path / "store", check=True).stdout)
+    assert stats["nodes"]["Episode"] == 1000
