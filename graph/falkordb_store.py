@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import os
 from collections.abc import Mapping
 from contextlib import contextmanager, suppress
@@ -20,11 +21,11 @@ from falkordb import Edge, FalkorDB, Node, Path
 from falkordb.query_result import QueryResult
 
 from graph.dialect import FALKORDB
-from graph.errors import QueryError, StoreError, StoreUnavailable
+from graph.errors import QueryError, ReadOnlyRefusal, StoreError, StoreUnavailable
 from graph.falkordb_params import cypher_parameters
 from graph.falkordb_server import EmbeddedFalkorDB, say_on_stderr
 from graph.model import Schema
-from graph.store import GraphStore, Row
+from graph.store import CHANGE_COUNTERS, GraphStore, Outcome, Row
 from graph.writer import UpsertStatement
 
 GRAPH_NAME = "stackgraph"
@@ -62,6 +63,17 @@ def plain(value: Any) -> Any:
 
 def _one_line(error: Exception) -> str:
     return " ".join(str(error).split("\n")).strip()
+
+
+# FalkorDB's syntax errors: "errMsg: Invalid input 'R': expected ... line: 1, column: 10, offset: 9
+# errCtx: MATCH (n RETURN n errCtxOffset: 9".
+_SYNTAX_ERROR = re.compile(r"errMsg: (?P<what>.*?) line: (?P<line>\d+), column: (?P<column>\d+), offset: \d+ errCtx: .*")
+
+
+def _without_context(message: str) -> str:
+    """A syntax error as the reason and its position, as Neo4j words it; other messages as they are."""
+    match = _SYNTAX_ERROR.fullmatch(message)
+    return f"{match['what']} (line {match['line']}, column {match['column']})" if match else message
 
 
 class FalkorDBStore(GraphStore):
@@ -112,9 +124,14 @@ class FalkorDBStore(GraphStore):
         >>> store.run("RETURN $x + 1 AS y", {"x": 1})
         [{'y': 2}]
         """
+        return self.run_counted(query, params, write=write).rows
+
+    def run_counted(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> Outcome:
         result = self._query("GRAPH.QUERY" if write else "GRAPH.RO_QUERY", query, params)
         columns = [name for _, name in result.header]
-        return [dict(zip(columns, (plain(value) for value in row))) for row in result.result_set]
+        rows = [dict(zip(columns, (plain(value) for value in row))) for row in result.result_set]
+        counted = {name: int(getattr(result, name) or 0) for name in CHANGE_COUNTERS}
+        return Outcome(rows, {name: n for name, n in counted.items() if n})
 
     def write(self, statements: Iterable[UpsertStatement]) -> None:
         """Send the statements, in order, without waiting for the server to run them.
@@ -220,8 +237,8 @@ class FalkorDBStore(GraphStore):
         except redis.ResponseError as error:
             message = _one_line(error)
             if "is to be executed only on read-only queries" in message:
-                message = READ_ONLY_REFUSAL
-            raise QueryError(message) from None
+                raise ReadOnlyRefusal(READ_ONLY_REFUSAL) from None
+            raise QueryError(_without_context(message)) from None
         except redis.ConnectionError as error:
             raise StoreUnavailable(
                 f"lost the FalkorDB server of {self.describe()} ({_one_line(error)}); "

@@ -64,6 +64,7 @@ class CheckedListing:
     paths: list[Path | FetchedFeed]
     episodes: int = 0
     invalid: list[ListingError] = field(default_factory=list)
+    repeated: int = 0  # of the episodes, those listed before (the same id): loaded once
 
 
 @dataclass
@@ -73,6 +74,7 @@ class LoadReport:
     skipped: list[ListingError]
     before: dict[str, dict[str, int]]
     after: dict[str, dict[str, int]]
+    repeated: int = 0  # episodes listed again, in the same file or another
     unchanged: list[str] = field(default_factory=list)  # URLs whose feed has not changed since the last load
 
     def added(self) -> dict[str, dict[str, int]]:
@@ -154,11 +156,15 @@ def write(store: GraphStore, batches: Iterable[Batch], progress: Progress | None
 def check_listings(paths: Iterable[str | os.PathLike[str] | FetchedFeed]) -> CheckedListing:
     """The check pass: parse every file and fetched feed, counting valid episodes and collecting invalid ones."""
     checked = CheckedListing(paths=[p if isinstance(p, FetchedFeed) else Path(p) for p in paths])
+    seen: set[str] = set()
     for item in episodes(checked.paths):
         if isinstance(item, ListingError):
             checked.invalid.append(item)
         elif isinstance(item, ListingEpisode):
             checked.episodes += 1
+            key = episode_id(item)
+            checked.repeated += key in seen
+            seen.add(key)
     return checked
 
 
@@ -191,4 +197,5 @@ def load_listings(
     if checked.paths:
         write(store, documents(episodes(checked.paths), catalog or Catalog.default(), batch_episodes), progress)
         remember(store, sources.fetched)
-    return LoadReport(len(checked.paths), checked.episodes, checked.invalid, before, store.counts(), sources.unchanged)
+    return LoadReport(len(checked.paths), checked.episodes, checked.invalid, before, store.counts(),
+                      checked.repeated, sources.unchanged)

@@ -69,13 +69,11 @@ def test_the_readme_shows_how_to_load_the_whole_podcast():
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory) -> Path:
-    """A user's directory: the bundled listing and feed, a listings/ folder, and a loaded store."""
+    """A user's directory as a clone has it: the bundled listing and feed (and, once loaded, a store)."""
     work = tmp_path_factory.mktemp("readme")
     (work / "data").mkdir()
     shutil.copy(LISTING, work / "data" / LISTING.name)
     shutil.copy(FEED, work / "data" / FEED.name)
-    (work / "listings").mkdir()
-    shutil.copy(LISTING, work / "listings" / LISTING.name)
     return work
 
 
@@ -107,7 +105,7 @@ def test_the_readme_has_examples_for_every_command():
 
 
 def test_the_lines_that_need_the_shell_are_told_apart():
-    assert needs_the_shell("stackgraph load listings/*.txt --skip-invalid")
+    assert needs_the_shell("stackgraph load data/*.txt --skip-invalid")
     assert needs_the_shell("stackgraph export --format turtle > graph.ttl")
     assert needs_the_shell('stackgraph cypher "MATCH (t {id: \\$tech}) RETURN t" --param tech=elixir')
     assert not needs_the_shell('stackgraph cypher "MATCH (c)-[:USES]->(t) RETURN c.name AS name" --format csv')

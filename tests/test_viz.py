@@ -66,7 +66,7 @@ def test_viz_cli_errors(loaded_store, tmp_path):
     unknown = invoke("viz", "--kind", "ego", "--around", "NoSuchThing", "--output", str(tmp_path / "x.html"),
                      store=loaded_store)
     assert unknown.exit_code == 1
-    assert unknown.stderr.strip().splitlines() == ["stackgraph: error: no node named 'NoSuchThing' "
-                                                   "(try a company, technology, person or episode name)"]
+    assert unknown.stderr.strip().splitlines() == ["stackgraph: error: no company, technology, person or episode "
+                                                   "named 'NoSuchThing' in the store"]
     ok = invoke("viz", "--kind", "similar", "--output", str(tmp_path / "s.html"), store=loaded_store)
     assert ok.exit_code == 0 and ok.stderr.strip().endswith("10 nodes, 44 edges")

@@ -23,7 +23,7 @@ import html
 import json
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,7 @@ def distinct_colours(count: int) -> list[str]:
     return colours
 
 
+HOSTING_CATEGORY = "hosting"
 HOSTING_COLOUR = "#00B5AD"  # teal: no Kelly colour is near it, so hosting providers stand out
 
 PHYSICS_OPTIONS = {
@@ -102,6 +103,13 @@ PHYSICS_OPTIONS = {
 
 _CDN_TAG = re.compile(r"<(script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//[^>]*>(?:\s*</script>)?", re.I | re.S)
 _TEMPLATE_COMMENT = re.compile(r"<!--\s*<link[^>]*node_modules.*?-->", re.S)
+# pyvis's node search: an option per node, showing its key; then a reset button of its own beside it.
+_NODE_OPTION = re.compile(r'<option value="([^"]*)">\s*\1\s*</option>')
+_SEARCH_RESET = re.compile(
+    r'<div class="col-10 pb-2">(\s*<select[^>]*id="select-node".*?</select>\s*)</div>\s*'
+    r'<div class="col-2 pb-2">\s*<button[^>]*neighbourhoodHighlight\(\{nodes: \[\]\}\);"[^>]*>Reset Selection</button>\s*</div>',
+    re.S,
+)
 _EMPTY_HEADING = re.compile(r"(?:<center>\s*)?<h1>\s*</h1>(?:\s*</center>)?")
 _NETWORK_LINE = "network = new vis.Network(container, data, options);"
 
@@ -252,9 +260,10 @@ def _colour(data: dict[str, Any], categories: dict[str, str]) -> tuple[str, str]
     """(colour, legend entry) of a node."""
     label = data.get("label", "")
     if label == "Technology":
-        if "HostingProvider" in data.get("labels", []):
-            return HOSTING_COLOUR, "Technology: hosting provider"
         category = str(data.get("category") or "other")
+        # A technology of the catalog's hosting category and one a company is hosted on are one entry.
+        if category == HOSTING_CATEGORY or "HostingProvider" in data.get("labels", []):
+            return HOSTING_COLOUR, "Technology: hosting provider"
         return categories[category], f"Technology: {category}"
     return LABEL_COLOURS.get(label, "#999999"), label
 
@@ -278,7 +287,8 @@ def build_page(shown: nx.Graph, full: nx.MultiDiGraph, heading: str, weighted: b
     facts = _Facts(full)
     # Colours go to the categories this page shows, in name order, so that they stay distinct.
     shown_data = (full.nodes[key] if key in full else shown.nodes[key] for key in shown.nodes)
-    names = sorted({str(d.get("category") or "other") for d in shown_data if d.get("label") == "Technology"})
+    names = sorted({str(d.get("category") or "other") for d in shown_data if d.get("label") == "Technology"}
+                   - {HOSTING_CATEGORY})
     categories = dict(zip(names, distinct_colours(len(names))))
     legend: dict[str, str] = {}
     degrees = dict(shown.degree(weight=None))
@@ -322,10 +332,33 @@ def build_page(shown: nx.Graph, full: nx.MultiDiGraph, heading: str, weighted: b
         net.add_edge(source, target, **options)
     net.set_options(json.dumps(PHYSICS_OPTIONS))
     page = net.generate_html()
-    return _finish(page, heading, legend, shown)
+    return _finish(page, heading, legend, shown, _search_names(shown, full))
 
 
-def _finish(page: str, heading: str, legend: dict[str, str], shown: nx.Graph) -> str:
+def _search_names(shown: nx.Graph, full: nx.MultiDiGraph) -> dict[str, str]:
+    """What the node search lists for each node: its display name, and its kind when two share it
+    (Logflare the company and Logflare the technology)."""
+    names = {key: _display(key, full.nodes[key] if key in full else shown.nodes[key]) for key in shown.nodes}
+    counts = Counter(names.values())
+    return {key: f"{name} ({key.partition(':')[0].lower()})" if counts[name] > 1 else name
+            for key, name in names.items()}
+
+
+def _searchable(page: str, names: dict[str, str]) -> str:
+    """The node search lists display names (its option values stay the node keys), and one reset
+    button clears both the search's highlight and the filter."""
+    shown = {html.escape(key): html.escape(name) for key, name in names.items()}
+    page = _NODE_OPTION.sub(lambda m: f'<option value="{m[1]}">{shown.get(m[1], m[1])}</option>', page)
+    page = page.replace("Select a Node by ID", "Search a node by name")
+    filter_reset = 'onclick="clearFilter(true)"'
+    if filter_reset in page:
+        page = _SEARCH_RESET.sub('<div class="col-12 pb-2">\\1</div>', page, count=1)
+        page = page.replace(filter_reset, 'onclick="neighbourhoodHighlight({nodes: []}); clearFilter(true)"', 1)
+    return page
+
+
+def _finish(page: str, heading: str, legend: dict[str, str], shown: nx.Graph, names: dict[str, str]) -> str:
+    page = _searchable(page, names)
     page = _CDN_TAG.sub("", page)
     page = _TEMPLATE_COMMENT.sub("", page)
     page = _EMPTY_HEADING.sub("", page)  # the heading is in the legend box
@@ -374,7 +407,8 @@ def page_graph(full: nx.MultiDiGraph, kind: str = "graph", around: str | None = 
         center = find_node(full, around)
         if center is None:
             raise LookupError(f"no node named {around!r} (try a company, technology, person or episode name)")
-        return ego_graph(full, center, depth), f"Around {_display(center, full.nodes[center])} ({depth} hop(s))", False
+        hops = "1 hop" if depth == 1 else f"{depth} hops"
+        return ego_graph(full, center, depth), f"Around {_display(center, full.nodes[center])} ({hops})", False
     if kind == "cooccurrence":
         heading = f"Technologies used together (at least {min_count} companies)"
         together = cooccurrence_graph(full, min_count)
@@ -392,7 +426,7 @@ def write_page(full: nx.MultiDiGraph, output: str | Path, kind: str = "graph", a
 
     >>> from visualizations.networkx_export import store_graph
     >>> shown = write_page(store_graph(store), tmp_path / "ego.html", kind="ego", around="Bolt")
-    >>> shown.number_of_nodes(), "Around Bolt (1 hop(s))" in (tmp_path / "ego.html").read_text()
+    >>> shown.number_of_nodes(), "Around Bolt (1 hop)" in (tmp_path / "ego.html").read_text()
     (5, True)
     """
     shown, heading, weighted = page_graph(full, kind, around, depth, min_count, decisions)
