@@ -15,7 +15,7 @@ Grouped by the other technology and the way, from the technology's side:
 ...     "Topics Include\\n1:05 – Switching from Apache to nginx\\n", encoding="utf-8")
 >>> with open_store("falkordb", path=tmp_path / "alternatives-example") as acme:
 ...     _ = load_listings([listing], acme)
-...     [(a.technology, a.way, a.companies, a.evidence[0].at) for a in alternatives(acme, "nginx")]
+...     [(a.name, a.way, a.company_names, a.evidence[0].at) for a in alternatives(acme, "nginx")]
 [('Apache HTTP Server', 'moved_from', ['Acme'], '1:05')]
 """
 
@@ -34,7 +34,7 @@ MATCH (d:Decision)-[r:CHOSE|OVER|WEIGHED]->(:Technology {{id: $technology}})
 MATCH (d)-[:CHOSE|OVER|WEIGHED]->(other:Technology)
 WHERE other.id <> $technology
 {EVIDENCE}
-RETURN other.id AS slug, other.name AS technology, d.kind AS kind, type(r) AS role, {EVIDENCE_COLUMNS}
+RETURN other.id AS technology, other.name AS name, d.kind AS kind, type(r) AS role, {EVIDENCE_COLUMNS}
 """
 
 # (decision kind, the technology's part in it) -> the way, from the technology's side.
@@ -52,10 +52,11 @@ _WAY_ORDER = {way: index for index, way in enumerate(dict.fromkeys(WAYS.values()
 class Alternative:
     """One other technology and one way the decisions between the two went."""
 
-    technology: str
-    slug: str
+    technology: str  # the other technology's slug
+    name: str
     way: str
-    companies: list[str]
+    companies: int
+    company_names: list[str]
     evidence: list[Evidence]
 
 
@@ -65,11 +66,12 @@ def alternatives(store: GraphStore, technology: str, *, limit: int | None = None
     slug = resolve_technology(store, technology)
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in store.run(ALTERNATIVES, {"technology": slug}):
-        groups.setdefault((row["slug"], WAYS[(row["kind"], row["role"])]), []).append(row)
+        groups.setdefault((row["technology"], WAYS[(row["kind"], row["role"])]), []).append(row)
     found = []
     for (other, way), rows in groups.items():
         rows.sort(key=chronological)
-        companies = list(dict.fromkeys(row["company"] for row in rows))
-        found.append(Alternative(rows[0]["technology"], other, way, companies, [Evidence.from_row(row) for row in rows]))
-    found.sort(key=lambda a: (-len(a.companies), a.technology.lower(), _WAY_ORDER[a.way]))
+        names = list(dict.fromkeys(row["company_name"] for row in rows))
+        found.append(Alternative(other, rows[0]["name"] or other, way, len(names), names,
+                                 [Evidence.from_row(row) for row in rows]))
+    found.sort(key=lambda a: (-a.companies, a.name.lower(), _WAY_ORDER[a.way]))
     return take(found, limit)

@@ -25,7 +25,7 @@ WITH *, coalesce(owner, source) AS e
 # from properties(), they are missing map keys, not properties Neo4j warns are unknown.
 AUDIO_URL = "properties(e).audio_url AS audio_url"
 
-EVIDENCE_COLUMNS = ("c.name AS company, e.title AS episode, e.date AS date, "
+EVIDENCE_COLUMNS = ("c.id AS company, c.name AS company_name, e.title AS episode, e.date AS date, "
                     "CASE WHEN owner IS NULL THEN null ELSE source.offset_s END AS offset_s, "
                     "coalesce(properties(s).sentence, source.text) AS text, d.planned AS planned, " + AUDIO_URL)
 
@@ -34,7 +34,8 @@ EVIDENCE_COLUMNS = ("c.name AS company, e.title AS episode, e.date AS date, "
 class Evidence:
     """One statement of a decision; ``audio_url`` is the episode's audio, where a feed gave it."""
 
-    company: str
+    company: str  # the slug
+    company_name: str
     episode: str
     date: str
     at: str | None  # the topic's timestamp, M:SS or H:MM:SS; None for a description
@@ -44,7 +45,7 @@ class Evidence:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Evidence:
-        return cls(row["company"], row["episode"], row["date"], timestamp(row["offset_s"]), row["text"],
+        return cls(row["company"], row["company_name"], row["episode"], row["date"], timestamp(row["offset_s"]), row["text"],
                    bool(row["planned"]), row["audio_url"])
 
 

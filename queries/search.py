@@ -6,7 +6,7 @@ store's dialect, so phrases ("database migrations"), several words (all required
 work, and characters the syntax treats specially are only text. Hits are ranked by the store's
 score.
 
->>> [(hit.kind, hit.company) for hit in search(store, "bike")]
+>>> [(hit.kind, hit.company_name) for hit in search(store, "bike")]
 [('episode', 'Bolt')]
 """
 
@@ -25,13 +25,13 @@ _HITS = {
     "Topic": f"""
 MATCH (e:Episode)-[:HAS_TOPIC]->(node)
 OPTIONAL MATCH (e)-[:FEATURES]->(c:Company)
-RETURN 'topic' AS kind, score, c.name AS company, e.title AS episode, e.date AS date,
+RETURN 'topic' AS kind, score, c.id AS company, c.name AS company_name, e.title AS episode, e.date AS date,
        node.offset_s AS offset_s, node.text AS text, {AUDIO_URL}
 """,
     "Episode": f"""
 WITH node AS e, score
 OPTIONAL MATCH (e)-[:FEATURES]->(c:Company)
-RETURN 'episode' AS kind, score, c.name AS company, e.title AS episode, e.date AS date,
+RETURN 'episode' AS kind, score, c.id AS company, c.name AS company_name, e.title AS episode, e.date AS date,
        null AS offset_s, coalesce(e.description, e.title) AS text, {AUDIO_URL}
 """,
 }
@@ -44,7 +44,8 @@ class Hit:
 
     kind: str
     score: float
-    company: str | None
+    company: str | None  # the slug
+    company_name: str | None
     episode: str
     date: str
     at: str | None
@@ -65,6 +66,6 @@ def search(store: GraphStore, text: str, *, limit: int | None = None) -> list[Hi
             statement += " ORDER BY score DESC LIMIT $limit"
         rows += store.run(statement, {"query": query, "limit": limit})
     rows.sort(key=lambda row: (-row["score"], row["date"], row["offset_s"] if row["offset_s"] is not None else -1))
-    return take([Hit(row["kind"], float(row["score"]), row["company"], row["episode"], row["date"],
+    return take([Hit(row["kind"], float(row["score"]), row["company"], row["company_name"], row["episode"], row["date"],
                      None if row["offset_s"] is None else clock(row["offset_s"]), row["text"], row["audio_url"])
                  for row in rows], limit)

@@ -11,7 +11,7 @@ nginx"), planned moves marked. Comparisons without a winner explain no choice an
 ...     "Topics Include\\n2:41 – Motivation for using Elixir\\n", encoding="utf-8")
 >>> with open_store("falkordb", path=tmp_path / "why-example") as acme:
 ...     _ = load_listings([listing], acme)
-...     [(r.kind, r.company, r.at, r.text) for r in why(acme, "elixir")]
+...     [(r.kind, r.company_name, r.at, r.text) for r in why(acme, "elixir")]
 [('motivation', 'Acme', '2:41', 'Motivation for using Elixir')]
 """
 
@@ -28,7 +28,7 @@ WHY = f"""
 MATCH (d:Decision)-[:CHOSE]->(:Technology {{id: $technology}})
 {EVIDENCE}
 OPTIONAL MATCH (d)-[:OVER]->(other:Technology)
-RETURN d.kind AS kind, other.name AS over, {EVIDENCE_COLUMNS}
+RETURN d.kind AS kind, other.id AS over, other.name AS over_name, {EVIDENCE_COLUMNS}
 """
 
 
@@ -37,9 +37,11 @@ class Reason:
     """One decision that chose the technology; ``over`` is the rejected or previous one, if any."""
 
     kind: str
-    over: str | None
+    over: str | None  # the other technology's slug
+    over_name: str | None
     planned: bool
-    company: str
+    company: str  # the slug
+    company_name: str
     episode: str
     date: str
     at: str | None  # None: the episode's description says it
@@ -50,7 +52,8 @@ class Reason:
 def why(store: GraphStore, technology: str, *, limit: int | None = None) -> list[Reason]:
     """The decisions that chose ``technology`` (name, slug or alias), oldest episode first, then by timestamp."""
     rows = sorted(store.run(WHY, {"technology": resolve_technology(store, technology)}),
-                  key=lambda row: (*chronological(row), row["over"] or ""))
-    reasons = [Reason(row["kind"], row["over"], bool(row["planned"]), row["company"], row["episode"], row["date"],
+                  key=lambda row: (*chronological(row), row["over_name"] or ""))
+    reasons = [Reason(row["kind"], row["over"], row["over_name"], bool(row["planned"]), row["company"],
+                      row["company_name"], row["episode"], row["date"],
                       timestamp(row["offset_s"]), row["text"], row["audio_url"]) for row in rows]
     return take(reasons, limit)

@@ -7,6 +7,7 @@ data/running-in-production.txt; the lines that look like decisions and are not a
 from __future__ import annotations
 
 import json
+from csv import reader as csv_reader
 
 import pytest
 
@@ -147,7 +148,7 @@ def test_a_description_states_what_no_topic_line_does(store: GraphStore, tmp_pat
     load_listings([listing], store)
     assert store.counts()["nodes"]["Decision"] == 2  # the description's Apache -> nginx is the topic's
     [heroku] = alternatives(store, "aws")
-    assert (heroku.technology, heroku.way, heroku.companies) == ("Heroku", "moved_from", ["Acme"])
+    assert (heroku.name, heroku.way, heroku.company_names) == ("Heroku", "moved_from", ["Acme"])
     assert [(e.at, e.text) for e in heroku.evidence] == [(None, "They moved from Heroku to AWS last year.")]
     assert [(r.at, r.text) for r in why(store, "nginx")] == [("1:05", "Switching from Apache to nginx")]
 
@@ -164,7 +165,7 @@ def test_a_decision_no_line_states_any_more_goes(store: GraphStore, tmp_path):
 
 
 def _ways(found):
-    return [(a.technology, a.way, [(e.company, e.at) for e in a.evidence]) for a in found]
+    return [(a.name, a.way, [(e.company_name, e.at) for e in a.evidence]) for a in found]
 
 
 def test_alternatives(graph: GraphStore):
@@ -175,29 +176,29 @@ def test_alternatives(graph: GraphStore):
         ("Microsoft Azure", "chose_over", [(REMOTE, "42:27")])]
     assert _ways(alternatives(graph, "google cloud")) == [
         ("AWS", "lost_to", [(SCHOLARPACK, "20:52"), (REMOTE, "42:27"), (SMART_MUSIC, "22:44")])]
-    assert [a.companies for a in alternatives(graph, "aws", limit=1)] == [[SCHOLARPACK, REMOTE, SMART_MUSIC]]
+    assert [a.company_names for a in alternatives(graph, "aws", limit=1)] == [[SCHOLARPACK, REMOTE, SMART_MUSIC]]
     assert _ways(alternatives(graph, "nginx")) == [
         ("Apache HTTP Server", "moved_from", [(KERNL, "45:31")]), ("DigitalOcean", "moved_to", [(KERNL, "26:20")])]
     assert _ways(alternatives(graph, "flask")) == [("Zope", "moved_from", [(SCHOLARPACK, "4:36")])]
     assert _ways(alternatives(graph, "connexion")) == [("Flask-RESTPlus", "moved_from", [(SCHOLARPACK, "1:00:43")])]
     assert _ways(alternatives(graph, "tailwind css")) == [("Bootstrap", "compared", [(GORAILS, "7:12")])]
     [kubernetes] = alternatives(graph, "kubernetes")
-    assert (kubernetes.technology, kubernetes.way, kubernetes.companies) == ("Amazon ECS", "moved_from", [REMOTE])
+    assert (kubernetes.name, kubernetes.way, kubernetes.company_names) == ("Amazon ECS", "moved_from", [REMOTE])
     assert kubernetes.evidence[0].planned is True
     assert alternatives(graph, "elixir") == []  # motivations weigh nothing against it
 
 
 def test_why(graph: GraphStore):
     # oldest first: Logflare (Dec 30), Remote.com (Jan 13), ScrollKeeper (Jan 20), Smart Music (Feb 10)
-    assert [(r.company, r.at, r.kind) for r in why(graph, "Elixir")] == [
+    assert [(r.company_name, r.at, r.kind) for r in why(graph, "Elixir")] == [
         (LOGFLARE, "5:35", "motivation"), (REMOTE, "4:03", "motivation"),
         (SCROLLKEEPER, "2:03", "motivation"), (SMART_MUSIC, "6:35", "motivation")]
-    assert [(r.company, r.at, r.kind, r.over) for r in why(graph, "aws")] == [
+    assert [(r.company_name, r.at, r.kind, r.over_name) for r in why(graph, "aws")] == [
         (SCHOLARPACK, "20:52", "chose_over", "Google Cloud"), (REMOTE, "42:27", "chose_over", "Google Cloud"),
         (REMOTE, "42:27", "chose_over", "Heroku"), (REMOTE, "42:27", "chose_over", "Microsoft Azure"),
         (SMART_MUSIC, "22:44", "chose_over", "Google Cloud")]
     reasons = why(graph, "nginx")
-    assert [(r.company, r.at, r.kind, r.over, r.text) for r in reasons] == [
+    assert [(r.company_name, r.at, r.kind, r.over_name, r.text) for r in reasons] == [
         (KERNL, "45:31", "moved_from", "Apache HTTP Server",
          "Switching from Apache to nginx in the middle of a 10 hour car ride with his wife")]
     assert reasons[0].episode.startswith("Kernl.us Helps WordPress") and reasons[0].date == "2020-01-27"
@@ -209,21 +210,21 @@ MIGRATIONS = {(SCHOLARPACK, "19:15"), (SCHOLARPACK, "20:03"), (GORAILS, "25:13")
 
 def test_search(graph: GraphStore):
     hits = search(graph, "migrations")
-    assert {(h.company, h.at) for h in hits} == MIGRATIONS and len(hits) == 5
+    assert {(h.company_name, h.at) for h in hits} == MIGRATIONS and len(hits) == 5
     assert all(h.kind == "topic" for h in hits)
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
-    assert {(h.company, h.at) for h in search(graph, "MIGRATIONS")} == MIGRATIONS
+    assert {(h.company_name, h.at) for h in search(graph, "MIGRATIONS")} == MIGRATIONS
     # a phrase: "database migrations" in 19:15, 31:16 and 37:27, not 20:03's "database backups … migrations"
-    assert {(h.company, h.at) for h in search(graph, '"database migrations"')} == {
+    assert {(h.company_name, h.at) for h in search(graph, '"database migrations"')} == {
         (SCHOLARPACK, "19:15"), (VA, "31:16"), (SMART_MUSIC, "37:27")}
     # several words are all required: only 20:03 has both
-    assert [(h.company, h.at) for h in search(graph, "backups migrations")] == [(SCHOLARPACK, "20:03")]
+    assert [(h.company_name, h.at) for h in search(graph, "backups migrations")] == [(SCHOLARPACK, "20:03")]
     assert len(search(graph, "migrations", limit=2)) == 2
 
 
 def test_search_finds_titles_and_descriptions(graph: GraphStore):
     # "Shopify" is in Openship's title, description and topic lines
-    kinds = {(h.kind, h.company) for h in search(graph, "shopify")}
+    kinds = {(h.kind, h.company_name) for h in search(graph, "shopify")}
     assert ("episode", OPENSHIP) in kinds and ("topic", OPENSHIP) in kinds
     # "car ride" is said in Kernl's description and at 45:31
     assert {(h.kind, h.at) for h in search(graph, '"car ride"')} == {("episode", None), ("topic", "45:31")}
@@ -245,28 +246,29 @@ def test_search_needs_a_word(graph: GraphStore):
 
 
 def test_alternatives_cli(loaded_store):
-    table = invoke("alternatives", "aws", store=loaded_store, check=True).stdout.splitlines()
-    assert table[0].split() == ["technology", "way", "company", "episode", "date", "at", "text", "planned"]
-    assert len(table) == 2 + 5 and table[2].split()[:4] == ["Google", "Cloud", "chose_over", "ScholarPack"]
+    rows = list(csv_reader(invoke("alternatives", "aws", "--format", "csv", store=loaded_store, check=True).stdout.splitlines()))
+    assert rows[0] == ["name", "technology", "way", "company_name", "company", "episode", "date", "at", "text", "planned"]
+    assert len(rows) == 1 + 5 and rows[1][:4] == ["Google Cloud", "gcp", "chose_over", "ScholarPack"]
     [group] = json.loads(invoke("alternatives", "nginx", "--format", "json", "--limit", "1",
                                 store=loaded_store, check=True).stdout)
-    assert (group["technology"], group["way"], group["companies"]) == ("Apache HTTP Server", "moved_from", [KERNL])
+    assert (group["name"], group["way"], group["companies"], group["company_names"]) == (
+        "Apache HTTP Server", "moved_from", 1, [KERNL])
     assert group["evidence"][0]["at"] == "45:31"
     csv = invoke("alternatives", "flask", "--format", "csv", store=loaded_store, check=True).stdout.splitlines()
-    assert csv[1].startswith("Zope,moved_from,ScholarPack,") and ",4:36," in csv[1]
+    assert csv[1].startswith("Zope,zope,moved_from,ScholarPack,scholarpack,") and ",4:36," in csv[1]
 
 
 def test_why_cli(loaded_store):
     rows = json.loads(invoke("why", "ELIXIR", "--format", "json", store=loaded_store, check=True).stdout)
-    assert [(r["company"], r["at"]) for r in rows] == [(LOGFLARE, "5:35"), (REMOTE, "4:03"), (SCROLLKEEPER, "2:03"),
+    assert [(r["company_name"], r["at"]) for r in rows] == [(LOGFLARE, "5:35"), (REMOTE, "4:03"), (SCROLLKEEPER, "2:03"),
                                                      (SMART_MUSIC, "6:35")]
     csv = invoke("why", "elixir", "--limit", "1", "--format", "csv", store=loaded_store, check=True).stdout
-    assert csv.splitlines()[1].startswith("motivation,,False,Logflare,")
+    assert csv.splitlines()[1].startswith("motivation,,,Logflare,logflare,")  # no technology passed over
 
 
 def test_search_cli(loaded_store):
     rows = json.loads(invoke("search", "migrations", "--format", "json", store=loaded_store, check=True).stdout)
-    assert {(r["company"], r["at"]) for r in rows} == MIGRATIONS
+    assert {(r["company_name"], r["at"]) for r in rows} == MIGRATIONS
     empty = invoke("search", "--", "- ?", store=loaded_store)
     assert empty.exit_code == 1
     assert "no words" in one_line_error(empty)

@@ -13,7 +13,7 @@ from stackgraph.app import EXIT_INVALID, App, fail
 from stackgraph.commands.queries import echo, query_command
 from stackgraph.output import render
 
-EVIDENCE_COLUMNS = ["company", "episode", "date", "at", "text", "planned"]
+EVIDENCE_COLUMNS = ["company_name", "company", "episode", "date", "at", "text", "planned"]
 
 
 @query_command()
@@ -36,9 +36,9 @@ def alternatives(app: App, technology: str, fmt: str, limit: int | None) -> None
     if fmt == "json":
         click.echo(render([asdict(group) for group in groups], fmt))
         return
-    rows = [{"technology": group.technology, "way": group.way, **asdict(evidence)}
+    rows = [{"name": group.name, "technology": group.technology, "way": group.way, **asdict(evidence)}
             for group in groups for evidence in group.evidence]
-    click.echo(render(rows, fmt, ["technology", "way", *EVIDENCE_COLUMNS]))
+    click.echo(render(rows, fmt, ["name", "technology", "way", *EVIDENCE_COLUMNS]))
 
 
 @query_command()
@@ -52,7 +52,7 @@ def why(app: App, technology: str, fmt: str, limit: int | None) -> None:
     """
     from queries.why import why as reasons
 
-    echo(reasons(app.store, technology, limit=limit), fmt, ["kind", "over", *EVIDENCE_COLUMNS, "audio_url"])
+    echo(reasons(app.store, technology, limit=limit), fmt, ["kind", "over_name", "over", *EVIDENCE_COLUMNS, "audio_url"])
 
 
 @query_command()
@@ -72,7 +72,7 @@ def search(app: App, text: str, fmt: str, limit: int | None) -> None:
         hits = find(app.store, text, limit=limit)
     except ValueError as error:
         fail(str(error), EXIT_INVALID)
-    echo(hits, fmt, ["kind", "score", "company", "episode", "date", "at", "text", "audio_url"])
+    echo(hits, fmt, ["kind", "score", "company_name", "company", "episode", "date", "at", "text", "audio_url"])
 
 
 COMMANDS = [alternatives, why, search]
