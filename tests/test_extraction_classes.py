@@ -149,8 +149,8 @@ def test_a_feed_item_end_to_end_and_catalog_unknown_shows_the_guesses(tmp_path):
     invoke("load", "--quiet", str(feed), store=store, check=True)
     unknown = invoke("catalog", "--unknown", "--format", "json", store=store, check=True)
     assert json.loads(unknown.stdout) == [
-        {"slug": "nimbusly", "name": "Nimbusly", "category": "hosting"},
-        {"slug": "pagerbell", "name": "Pagerbell", "category": "monitoring"},
+        {"technology": "nimbusly", "name": "Nimbusly", "category": "hosting"},
+        {"technology": "pagerbell", "name": "Pagerbell", "category": "monitoring"},
     ]
     rows = invoke("cypher", "MATCH (p:Person)-[:APPEARED_ON]->(e:Episode)-[:FEATURES]->(c:Company)-[:HOSTED_ON]->(h:HostingProvider) "
                   "RETURN p.name AS guest, c.name AS company, h.homepage AS host, e.duration_s AS seconds",

@@ -210,7 +210,7 @@ def test_timeline_and_related_link_to_the_audio_at_each_topic(store):
 
     load_listings([FEED], store)
     # InfluxDB comes up at Nova ADC's 12:46 (766 s), Smart Music's 18:29 (1109 s) and 19:32 (1172 s)
-    assert [(a.company, a.timestamps, a.listen) for a in timeline(store, "influxdb")] == [
+    assert [(a.company_name, a.timestamps, a.listen) for a in timeline(store, "influxdb")] == [
         ("Nova ADC", ["12:46"], [f"{NOVA_ADC_AUDIO}#t=766"]),
         ("Smart Music", ["18:29", "19:32"], [f"{SMART_MUSIC_AUDIO}#t=1109", f"{SMART_MUSIC_AUDIO}#t=1172"]),
     ]
