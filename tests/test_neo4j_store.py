@@ -242,6 +242,7 @@ def test_concurrent_upserts_of_one_document_make_no_duplicates(neo4j):
                 try:
                     start.wait()
                     store.upsert(big_document(), batch_size=7)
+                    store.counts()  # the write runs in the background: its next call confirms it
                 except BaseException as error:  # reported by the assertion below
                     errors.append(error)
 
