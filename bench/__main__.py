@@ -211,9 +211,9 @@ def query_bench(store, base: Baseline, runs: int, rng: random.Random) -> dict:
         return similar(store, company, limit=10, projection=projection)
 
     module("cooccurring", cooccurring_module, top_techs, base.cooccurring_counts, base.ti,
-           lambda rows: [(r.slug, r.shared) for r in rows])
+           lambda rows: [(r.technology, r.shared) for r in rows])
     for name, call in (("similar", similar_module), ("similar_projection", similar_projection_module)):
-        module(name, call, companies, base.similar_counts, base.ci, lambda rows: [(r.slug, r.shared_count) for r in rows])
+        module(name, call, companies, base.similar_counts, base.ci, lambda rows: [(r.company, r.shared_count) for r in rows])
     try:
         from queries.path import path
 

@@ -19,6 +19,9 @@ SCHEMA = Schema(
         "Library": "id",
         "Topic": "id",
         "Link": "url",
+        "Decision": "id",
+        # A feed loaded from a URL, with the validators its server sent (loaders/remote.py).
+        "Feed": "url",
     },
     relationship_types=(
         "HAS_EPISODE",
@@ -32,6 +35,12 @@ SCHEMA = Schema(
         "HAS_TOPIC",
         "MENTIONS",
         "REFERENCES",
+        # Technology decisions (loaders/decisions.py): who made it, what was chosen over what, where it is said.
+        "MADE",
+        "CHOSE",
+        "OVER",
+        "WEIGHED",
+        "STATES",
     ),
     # A Technology a company runs on is also a HostingProvider.
     extra_labels={"HostingProvider": "Technology"},
@@ -40,4 +49,6 @@ SCHEMA = Schema(
     # The co-occurrence counts (domain/cooccurrence.py), rebuilt from USES at any time.
     derived_labels=("Index",),
     derived_relationship_types=("CO_OCCURS",),
+    # What `stackgraph search` looks through, in each store's own full-text index.
+    fulltext={"Topic": ("text",), "Episode": ("title", "description")},
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from graph.errors import QueryError, StoreError, StoreUnavailable
+from graph.errors import QueryError, ReadOnlyRefusal, StoreError, StoreUnavailable
 from graph.model import GraphDocument, Node, Relationship, Schema
 from graph.store import GraphStore
 
@@ -21,6 +21,7 @@ __all__ = [
     "GraphStore",
     "Node",
     "QueryError",
+    "ReadOnlyRefusal",
     "Relationship",
     "Schema",
     "StoreError",

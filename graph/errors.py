@@ -11,3 +11,7 @@ class StoreUnavailable(StoreError):
 
 class QueryError(StoreError):
     """A Cypher statement was rejected (syntax, or a write in a read-only run)."""
+
+
+class ReadOnlyRefusal(QueryError):
+    """A statement that writes was run read-only, and changed nothing."""

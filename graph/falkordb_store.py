@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import os
 from collections.abc import Mapping
 from contextlib import contextmanager, suppress
@@ -20,11 +21,11 @@ from falkordb import Edge, FalkorDB, Node, Path
 from falkordb.query_result import QueryResult
 
 from graph.dialect import FALKORDB
-from graph.errors import QueryError, StoreError, StoreUnavailable
+from graph.errors import QueryError, ReadOnlyRefusal, StoreError, StoreUnavailable
 from graph.falkordb_params import cypher_parameters
 from graph.falkordb_server import EmbeddedFalkorDB, say_on_stderr
 from graph.model import Schema
-from graph.store import GraphStore, Row
+from graph.store import CHANGE_COUNTERS, GraphStore, Outcome, Row
 from graph.writer import UpsertStatement
 
 GRAPH_NAME = "stackgraph"
@@ -62,6 +63,17 @@ def plain(value: Any) -> Any:
 
 def _one_line(error: Exception) -> str:
     return " ".join(str(error).split("\n")).strip()
+
+
+# FalkorDB's syntax errors: "errMsg: Invalid input 'R': expected ... line: 1, column: 10, offset: 9
+# errCtx: MATCH (n RETURN n errCtxOffset: 9".
+_SYNTAX_ERROR = re.compile(r"errMsg: (?P<what>.*?) line: (?P<line>\d+), column: (?P<column>\d+), offset: \d+ errCtx: .*")
+
+
+def _without_context(message: str) -> str:
+    """A syntax error as the reason and its position, as Neo4j words it; other messages as they are."""
+    match = _SYNTAX_ERROR.fullmatch(message)
+    return f"{match['what']} (line {match['line']}, column {match['column']})" if match else message
 
 
 class FalkorDBStore(GraphStore):
@@ -112,9 +124,14 @@ class FalkorDBStore(GraphStore):
         >>> store.run("RETURN $x + 1 AS y", {"x": 1})
         [{'y': 2}]
         """
+        return self.run_counted(query, params, write=write).rows
+
+    def run_counted(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> Outcome:
         result = self._query("GRAPH.QUERY" if write else "GRAPH.RO_QUERY", query, params)
         columns = [name for _, name in result.header]
-        return [dict(zip(columns, (plain(value) for value in row))) for row in result.result_set]
+        rows = [dict(zip(columns, (plain(value) for value in row))) for row in result.result_set]
+        counted = {name: int(getattr(result, name) or 0) for name in CHANGE_COUNTERS}
+        return Outcome(rows, {name: n for name, n in counted.items() if n})
 
     def write(self, statements: Iterable[UpsertStatement]) -> None:
         """Send the statements, in order, without waiting for the server to run them.
@@ -166,7 +183,8 @@ class FalkorDBStore(GraphStore):
             raise QueryError(failure)
 
     def ensure_schema(self) -> None:
-        """A range index on the key of every label but the parts'; existing ones are kept.
+        """A range index on the key of every label but the parts', the schema's full-text indexes;
+        existing ones are kept.
 
         Parts are created with their owner and reached through it, never looked up by key, and
         an index on the ~20 topics of every episode cost more server time than the rest of a load.
@@ -174,11 +192,9 @@ class FalkorDBStore(GraphStore):
         for label, key in self.schema.node_keys.items():
             if label in self.schema.parts:
                 continue
-            try:
-                self.run(self.dialect.key_index(label, key), write=True)
-            except QueryError as error:
-                if "already indexed" not in str(error):
-                    raise
+            self._create_index(self.dialect.key_index(label, key))
+        for label, properties in self.schema.fulltext.items():
+            self._create_index(self.dialect.fulltext_index(label, properties))
 
     def close(self) -> None:
         """Wait for the writes sent, stop the server and release the store's lock. Idempotent.
@@ -194,6 +210,14 @@ class FalkorDBStore(GraphStore):
             self._server.stop()
 
     # -- internals -------------------------------------------------------------
+
+    def _create_index(self, statement: str) -> None:
+        """Run an index statement; one whose index exists fails with "already indexed" and changes nothing."""
+        try:
+            self.run(statement, write=True)
+        except QueryError as error:
+            if "already indexed" not in str(error):
+                raise
 
     def _client(self) -> redis.Redis:
         if self._db is None:
@@ -213,8 +237,8 @@ class FalkorDBStore(GraphStore):
         except redis.ResponseError as error:
             message = _one_line(error)
             if "is to be executed only on read-only queries" in message:
-                message = READ_ONLY_REFUSAL
-            raise QueryError(message) from None
+                raise ReadOnlyRefusal(READ_ONLY_REFUSAL) from None
+            raise QueryError(_without_context(message)) from None
         except redis.ConnectionError as error:
             raise StoreUnavailable(
                 f"lost the FalkorDB server of {self.describe()} ({_one_line(error)}); "

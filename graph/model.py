@@ -29,7 +29,8 @@ class Schema:
     need no index. ``extra_labels`` maps a secondary label to the primary label of the nodes
     that carry it. ``derived_labels`` and ``derived_relationship_types`` are counts kept in
     the graph for fast reads: not part of the graph a user loaded, so counts, copies and
-    exports leave them out.
+    exports leave them out. ``fulltext`` maps a label to the text properties the store keeps a
+    full-text index of.
 
     >>> schema = Schema({"Link": "url"}, ("REFERENCES",))
     >>> schema.key_of("Link")
@@ -45,6 +46,7 @@ class Schema:
     parts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     derived_labels: tuple[str, ...] = ()
     derived_relationship_types: tuple[str, ...] = ()
+    fulltext: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def key_of(self, label: str) -> str:
         """The key property of a node label."""

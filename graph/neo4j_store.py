@@ -19,9 +19,9 @@ from neo4j.graph import Node, Path, Relationship
 from neo4j.time import Date, DateTime, Duration, Time
 
 from graph.dialect import NEO4J
-from graph.errors import QueryError, StoreError, StoreUnavailable
+from graph.errors import QueryError, ReadOnlyRefusal, StoreError, StoreUnavailable
 from graph.model import Schema
-from graph.store import GraphStore, Row
+from graph.store import CHANGE_COUNTERS, GraphStore, Outcome, Row
 from graph.writer import UpsertStatement
 
 CONNECTION_TIMEOUT_S = 5.0
@@ -145,10 +145,17 @@ class Neo4jStore(GraphStore):
         A write in a read-only run raises ``QueryError("read-only run refused a write (…); pass write=True")``.
         """
 
+        return self.run_counted(query, params, write=write).rows
+
+    def run_counted(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> Outcome:
         self._confirm_writes()  # a query sees every write before it
 
-        def work(tx: neo4j.ManagedTransaction) -> list[Row]:
-            return [{key: plain(value) for key, value in record.items()} for record in _send(tx, query, params)]
+        def work(tx: neo4j.ManagedTransaction) -> Outcome:
+            result = _send(tx, query, params)
+            rows = [{key: plain(value) for key, value in record.items()} for record in result]
+            counters = result.consume().counters
+            counted = {name: int(getattr(counters, name)) for name in CHANGE_COUNTERS}
+            return Outcome(rows, {name: n for name, n in counted.items() if n})
 
         access = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
         with self._translated_errors(), self._session(access) as session:
@@ -185,7 +192,8 @@ class Neo4jStore(GraphStore):
             unconfirmed.result()
 
     def ensure_schema(self) -> None:
-        """A unique constraint on every label's key, a range index on each secondary label's id.
+        """A unique constraint on every label's key, a range index on each secondary label's id,
+        the schema's full-text indexes (``<label>_fulltext``).
 
         Named ``<label>_<key>_unique`` and ``<label>_id``, created IF NOT
         EXISTS, so running it again changes nothing.
@@ -194,6 +202,11 @@ class Neo4jStore(GraphStore):
             self.run(self.dialect.key_index(label, key), write=True)
         for label, primary in self.schema.extra_labels.items():
             self.run(self.dialect.secondary_index(label, self.schema.key_of(primary)), write=True)
+        for label, properties in self.schema.fulltext.items():
+            self.run(self.dialect.fulltext_index(label, properties), write=True)
+        # A full-text index answers only once it is online; a new one over loaded data takes a moment.
+        if self.schema.fulltext:
+            self.run("CALL db.awaitIndexes(300)")
 
     def clear(self) -> None:
         """Delete every node and relationship, 10,000 nodes per transaction.
@@ -231,7 +244,7 @@ class Neo4jStore(GraphStore):
             raise
         except Neo4jError as error:
             if error.code == READ_ONLY_CODE:
-                raise QueryError(f"read-only run refused a write ({_server_message(error)}); pass write=True") from None
+                raise ReadOnlyRefusal(f"read-only run refused a write ({_server_message(error)}); pass write=True") from None
             if error.code == DATABASE_NOT_FOUND_CODE:
                 raise StoreUnavailable(f"Neo4j at {self.describe()}: {_server_message(error)}") from None
             raise QueryError(_server_message(error)) from None

@@ -13,6 +13,7 @@ and the concrete store own the difference.
 from __future__ import annotations
 
 import abc
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from graph.dialect import Dialect, quoted
@@ -20,6 +21,19 @@ from graph.model import GraphDocument, Schema
 from graph.writer import UpsertStatement, upsert_statements
 
 Row = dict[str, Any]
+
+# What a statement changed, counted alike by both backends. Not labels: FalkorDB counts the labels
+# new to the graph, Neo4j every label put on a node.
+CHANGE_COUNTERS = ("nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted",
+                   "properties_set")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The rows of one statement and what it changed: the CHANGE_COUNTERS that are not zero."""
+
+    rows: list[Row]
+    changes: dict[str, int]
 
 
 class GraphStore(abc.ABC):
@@ -37,6 +51,16 @@ class GraphStore(abc.ABC):
 
         Read-only unless ``write=True``: a read-only run that tries to change the
         graph raises :class:`graph.errors.QueryError` and changes nothing.
+        """
+
+    @abc.abstractmethod
+    def run_counted(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> Outcome:
+        """As :meth:`run`, with what the statement changed.
+
+        >>> store.run_counted("CREATE (:Scratch {a: 1, b: 2})", write=True).changes
+        {'nodes_created': 1, 'properties_set': 2}
+        >>> store.run_counted("MATCH (n:Scratch) DELETE n", write=True).changes
+        {'nodes_deleted': 1}
         """
 
     @abc.abstractmethod

@@ -156,19 +156,23 @@ def _split(document: GraphDocument, parts: Mapping[str, tuple[str, str]]) -> _Sp
 
 def part_statements(split: _Split, checked: _Checked, batch_size: int) -> Iterator[UpsertStatement]:
     """Each owner's parts replace the ones it had: the old ones are deleted, then the new ones are
-    created with their own relationships in one statement. CREATE, not MERGE: a new part needs no
-    lookup, so no index on its key; only its relationships' other ends are looked up.
+    created in one statement with their relationships of one (type, end label) group, the most
+    common (topics MENTION technologies). CREATE, not MERGE: a new part needs no lookup, so no
+    index on its key; only its relationships' other ends are looked up.
 
-    Parts may have relationships of one type to one label (topics MENTION technologies): one
-    chained UNWIND per group would drop the parts with none of the first group.
+    The parts' other relationships (a topic STATES a decision) follow, one statement per group,
+    each part found through its owner: chained into the first UNWIND, a part with none of the
+    first group's relationships would drop out of the rest.
     """
-    groups = {(rel.type, rel.end_label) for _, rel in split.part_relationships}
-    if len(groups) > 1:
-        raise ValueError(f"parts can have relationships of one type to one label, not {sorted(groups)}")
+    by_group: dict[tuple[str, str], list[tuple[str, Relationship]]] = {}
+    for owner_key, rel in split.part_relationships:
+        by_group.setdefault((rel.type, rel.end_label), []).append((owner_key, rel))
+    groups = sorted(by_group, key=lambda group: (-len(by_group[group]), group))
+    chained = groups[0] if groups else None
     # As for the other relationships: without a property in the whole group, only the ends are sent.
-    with_properties = any(rel.properties for _, rel in split.part_relationships)
+    with_properties = chained is not None and any(rel.properties for _, rel in by_group[chained])
     outgoing: dict[tuple[str, str], list[Any]] = {}
-    for _, rel in split.part_relationships:
+    for _, rel in by_group[chained] if chained else []:
         end = {"end": rel.end_key, "props": _clean(rel.properties)} if with_properties else rel.end_key
         outgoing.setdefault((rel.start_label, rel.start_key), []).append(end)
     by_label: dict[str, list[tuple[str, list[Node]]]] = {}
@@ -182,8 +186,8 @@ def part_statements(split: _Split, checked: _Checked, batch_size: int) -> Iterat
         for batch in _batches([{"owner": key} for key, _ in owners], batch_size):
             yield UpsertStatement(delete, batch)
         create = f"UNWIND $rows AS row MATCH {owner} UNWIND row.parts AS part CREATE (o)-[:{via}]->(n:{label}) SET n = part.props"
-        if groups:
-            [(rel_type, end)] = groups
+        if chained:
+            rel_type, end = chained
             create += (f" WITH n, part UNWIND part.rels AS rel MATCH (b:{checked.label(end)} {{{checked.schema.key_of(end)}: "
                        f"{'rel.end' if with_properties else 'rel'}}}) CREATE (n)-[r:{checked.type(rel_type)}]->(b)")
             if with_properties:
@@ -196,6 +200,24 @@ def part_statements(split: _Split, checked: _Checked, batch_size: int) -> Iterat
         ]
         for batch in _batches(rows, batch_size):
             yield UpsertStatement(create, batch)
+    for group in groups[1:]:
+        yield from _later_part_relationships(by_group[group], checked, batch_size)
+
+
+def _later_part_relationships(rels: list[tuple[str, Relationship]], checked: _Checked, batch_size: int) -> Iterator[UpsertStatement]:
+    """Relationships of one group from parts just created, each part found through its owner."""
+    start, rel_type, end = rels[0][1].start_label, rels[0][1].type, rels[0][1].end_label
+    owner_label, via = checked.schema.parts[start]
+    query = (
+        "UNWIND $rows AS row "
+        f"MATCH (:{checked.label(owner_label)} {{{checked.schema.key_of(owner_label)}: row.owner}})"
+        f"-[:{checked.type(via)}]->(a:{checked.label(start)} {{{checked.schema.key_of(start)}: row.start}}) "
+        f"MATCH (b:{checked.label(end)} {{{checked.schema.key_of(end)}: row.end}}) "
+        f"CREATE (a)-[r:{checked.type(rel_type)}]->(b) SET r = row.props"
+    )
+    rows = [{"owner": owner, "start": rel.start_key, "end": rel.end_key, "props": _clean(rel.properties)} for owner, rel in rels]
+    for batch in _batches(rows, batch_size):
+        yield UpsertStatement(query, batch)
 
 
 def upsert_statements(

@@ -2,8 +2,8 @@
 
 One episode yields its Episode, guests (Person), the Company it is about,
 the Technologies of its stack (hosting providers also labelled
-HostingProvider), Topics with the technologies they mention, Links and
-Libraries. Nothing here knows about stores.
+HostingProvider), Topics with the technologies they mention and the
+decisions they state (loaders/decisions.py), Links and Libraries. Nothing here knows about stores.
 
 >>> from loaders.listing import parse_listing
 >>> [episode] = parse_listing(["Feb 3, 2020 • 47min", "Acme Is a Rocket Shop",
@@ -24,7 +24,9 @@ import re
 from graph.model import GraphDocument, Node, Relationship
 from domain.catalog import Catalog, TechnologyEntry
 from loaders.companies import company_from_text, website_of
+from loaders.decisions import Decision, add_decision, decisions_in
 from loaders.guests import guests_from_description
+from loaders.guesses import technology_of_tag
 from loaders.libraries import domain_of, library_from_url
 from loaders.listing import ListingEpisode, PodcastHeader
 from domain.slug import slugify
@@ -77,13 +79,17 @@ def hosting_from_description(description: str, catalog: Catalog, stack: list[str
     return found
 
 
-def _technology_node(entry: TechnologyEntry, *, hosts_a_company: bool = False) -> Node:
+def _technology_node(entry: TechnologyEntry, *, hosts_a_company: bool = False, homepage: str | None = None) -> Node:
     """A Technology; a hosting provider that a company runs on is also a HostingProvider.
 
     A provider only mentioned in passing ("AWS over Google Cloud") stays a plain Technology.
+    ``homepage`` is where a feed's stack entry links to (the catalog keeps no homepages).
     """
     extra = ("HostingProvider",) if entry.hosting and hosts_a_company else ()
-    return Node("Technology", entry.slug, {"name": entry.name, "category": entry.category}, extra)
+    properties = {"name": entry.name, "category": entry.category}
+    if homepage:
+        properties["homepage"] = homepage
+    return Node("Technology", entry.slug, properties, extra)
 
 
 def _topic_keys(key: str, topics) -> list[str]:
@@ -119,30 +125,37 @@ def episode_document(
                 "title": episode.title,
                 "date": episode.date.isoformat(),
                 "duration_s": episode.duration_s,
+                "exact_duration": episode.exact_duration or None,
                 "description": episode.description,
+                "url": episode.url,
+                "audio_url": episode.audio_url,
             },
         )
     )
     if podcast is not None:
         doc.add_relationship(Relationship("HAS_EPISODE", "Podcast", _slugify(podcast.name), "Episode", key))
 
-    company = company_from_text(episode.title, episode.description, lambda name: catalog.resolve(name) is not None)
+    company = company_from_text(
+        episode.title, episode.description, lambda name: catalog.resolve(name) is not None,
+        last_topic=episode.topics[-1].text if episode.topics else "",
+    )
     company_key = slugify(company.name)
     doc.add_node(
         Node("Company", company_key, {"name": company.name, "website": website_of(company.name), "inferred": company.inferred})
     )
     doc.add_relationship(Relationship("FEATURES", "Episode", key, "Company", company_key))
 
-    for guest in guests_from_description(episode.description):
+    guests = episode.guests if episode.guests is not None else guests_from_description(episode.description)
+    for guest in guests:
         person_key = slugify(guest)
         doc.add_node(Node("Person", person_key, {"name": guest}))
         doc.add_relationship(Relationship("APPEARED_ON", "Person", person_key, "Episode", key))
         doc.add_relationship(Relationship("WORKS_ON", "Person", person_key, "Company", company_key))
 
-    stack = [catalog.technology_for(tag) for tag in episode.stack]
+    stack = [technology_of_tag(tag, catalog, episode) for tag in episode.stack]
     stack_slugs = [entry.slug for entry in stack]
-    for entry in stack:
-        doc.add_node(_technology_node(entry, hosts_a_company=True))
+    for tag, entry in zip(episode.stack, stack):
+        doc.add_node(_technology_node(entry, hosts_a_company=True, homepage=episode.homepages.get(tag)))
         doc.add_relationship(Relationship("USES", "Company", company_key, "Technology", entry.slug, {"episode": key}))
         if entry.hosting:
             doc.add_relationship(
@@ -156,6 +169,7 @@ def episode_document(
             )
 
     listed: set[str] | None = None
+    stated: set[Decision] = set()
     for topic, topic_key in zip(episode.topics, _topic_keys(key, episode.topics)):
         doc.add_node(Node("Topic", topic_key, {"offset_s": topic.offset_s, "text": topic.text, "episode": key}))
         doc.add_relationship(Relationship("HAS_TOPIC", "Episode", key, "Topic", topic_key))
@@ -164,6 +178,14 @@ def episode_document(
         for slug in catalog.mentions_listed(topic.text, listed):
             doc.add_node(_technology_node(catalog.technology_for(slug)))
             doc.add_relationship(Relationship("MENTIONS", "Topic", topic_key, "Technology", slug))
+        for decision in decisions_in(topic.text, catalog, listed):
+            add_decision(doc, decision, ("Topic", topic_key), company_key, catalog)
+            stated.add(decision)
+    for sentence in _SENTENCE_END.split(" ".join(episode.description.split())):
+        for decision in decisions_in(sentence, catalog, catalog.listed(stack_slugs) if listed is None else listed):
+            if decision not in stated:  # the description often sums up what a topic line says
+                add_decision(doc, decision, ("Episode", key), company_key, catalog, sentence=sentence)
+                stated.add(decision)
 
     for reference in episode.references:
         doc.add_node(Node("Link", reference.url, {"domain": _domain_of(reference.url), "note": reference.note}))

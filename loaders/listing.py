@@ -111,6 +111,14 @@ class ListingEpisode:
     references: list[Reference] = field(default_factory=list)
     stack: list[str] = field(default_factory=list)
     libraries: list[str] = field(default_factory=list)
+    # What only a feed says (a listing leaves them empty): whether duration_s is exact (a listing
+    # rounds it to the minute), the episode's page and audio file, its guests by name (None: read
+    # them from the description), each stack tag's homepage.
+    exact_duration: bool = False
+    url: str | None = None
+    audio_url: str | None = None
+    guests: list[str] | None = None
+    homepages: dict[str, str] = field(default_factory=dict)
 
 
 Line = tuple[int, str]
@@ -289,11 +297,22 @@ def parse_episode(block: list[Line], source: str) -> ListingEpisode:
         raise ListingError(source, header_line, "episode has no title (expected it on the line after the date)")
     title_line, title = content[0]
     episode = ListingEpisode(source=source, line=header_line, date=date, duration_s=duration, title=title)
+    if not read_sections(episode, content[1:], source):
+        raise ListingError(
+            source, title_line, f"episode {title!r} ends right after its title: the file looks truncated"
+        )
+    return episode
 
+
+def read_sections(episode: ListingEpisode, content: list[Line], source: str) -> bool:
+    """Fill an episode from the non-blank lines after its title; False when they hold nothing.
+
+    The lines are a listing's, or the lines a feed item's HTML renders as (loaders/feed.py).
+    """
     section = "description"
     description: list[str] = []
     seen_sections = False
-    for number, text in content[1:]:
+    for number, text in content:
         # section_of only when the line can end a heading: in its section's last letter, or a
         # non-ASCII character (whose lowercase could be one).
         last = text[-1]
@@ -314,12 +333,8 @@ def parse_episode(block: list[Line], source: str) -> ListingEpisode:
         elif section == "libraries":
             # "https://github.com/a/b (a note)" names the library by its URL alone.
             episode.libraries.append(text.split()[0] if text.startswith(("http://", "https://")) else text)
-    if not description and not seen_sections:
-        raise ListingError(
-            source, title_line, f"episode {title!r} ends right after its title: the file looks truncated"
-        )
     episode.description = " ".join(description)
-    return episode
+    return bool(description) or seen_sections
 
 
 def _add_topic_line(episode: ListingEpisode, description: list[str], number: int, text: str, source: str) -> None:

@@ -28,8 +28,13 @@ from domain.catalog import Catalog
 from domain.cooccurrence import CooccurrenceIndex, uses_in
 from graph.model import GraphDocument
 from graph.store import GraphStore
+from loaders.decisions import forget_unstated
 from loaders.extract import episode_document, episode_id, podcast_document
-from loaders.listing import ListingEpisode, ListingError, PodcastHeader, read_listing
+from loaders.listing import ListingEpisode, ListingError, PodcastHeader
+from loaders.fetch import FetchedFeed
+from loaders.precedence import ExactDurations
+from loaders.remote import open_sources, remember
+from loaders.sources import read_source
 
 ListingItem = ListingEpisode | PodcastHeader | ListingError
 Progress = Callable[[int], None]
@@ -56,9 +61,10 @@ class Batch:
 class CheckedListing:
     """What the check pass found: how many episodes are valid, and the invalid ones."""
 
-    paths: list[Path]
+    paths: list[Path | FetchedFeed]
     episodes: int = 0
     invalid: list[ListingError] = field(default_factory=list)
+    repeated: int = 0  # of the episodes, those listed before (the same id): loaded once
 
 
 @dataclass
@@ -68,6 +74,8 @@ class LoadReport:
     skipped: list[ListingError]
     before: dict[str, dict[str, int]]
     after: dict[str, dict[str, int]]
+    repeated: int = 0  # episodes listed again, in the same file or another
+    unchanged: list[str] = field(default_factory=list)  # URLs whose feed has not changed since the last load
 
     def added(self) -> dict[str, dict[str, int]]:
         """What the load added, per label and relationship type (zero counts left out)."""
@@ -81,13 +89,14 @@ class LoadReport:
         return result
 
 
-def episodes(paths: Iterable[str | os.PathLike[str]]) -> Iterator[ListingItem]:
+def episodes(paths: Iterable[str | os.PathLike[str] | FetchedFeed]) -> Iterator[ListingItem]:
     """Step 1: every file's podcast header, episodes and invalid episodes, in order.
 
-    A file that cannot be read at all (missing, binary, empty) raises ListingError.
+    A file is a listing or an RSS/Atom feed, recognised by its content (loaders/sources.py).
+    A file that cannot be read at all (missing, binary, empty, not a feed) raises ListingError.
     """
     for path in paths:
-        yield from read_listing(Path(path), collect_errors=True)
+        yield from read_source(path)
 
 
 def documents(items: Iterable[ListingItem], catalog: Catalog, batch_episodes: int = 200) -> Iterator[Batch]:
@@ -121,13 +130,16 @@ def write(store: GraphStore, batches: Iterable[Batch], progress: Progress | None
     The one place where the counts are kept: each batch's new USES are counted before it is
     written (against the stacks it extends), and the sums are written once, at the end.
     ``progress`` hears of a batch once the store has confirmed it: FalkorDB confirms a write
-    at its next call, so the server runs a batch while the next one is extracted.
+    at its next call, so the server runs a batch while the next one is extracted. Decisions that
+    only a replaced topic line stated go last.
     """
     store.ensure_schema()
+    exact = ExactDurations(store)
     index = CooccurrenceIndex(store)
     index.begin()
     written, unreported = 0, 0
     for batch in batches:
+        exact.keep(batch.document)
         index.add(uses_in(batch.document))
         store.upsert(batch.document)  # confirms the batch before
         if progress and unreported:
@@ -135,19 +147,24 @@ def write(store: GraphStore, batches: Iterable[Batch], progress: Progress | None
         unreported = batch.episodes
         written += batch.episodes
     index.commit()
+    forget_unstated(store)
     if progress and unreported:
         progress(unreported)
     return written
 
 
-def check_listings(paths: Iterable[str | os.PathLike[str]]) -> CheckedListing:
-    """The check pass: parse every file, counting valid episodes and collecting invalid ones."""
-    checked = CheckedListing(paths=[Path(p) for p in paths])
+def check_listings(paths: Iterable[str | os.PathLike[str] | FetchedFeed]) -> CheckedListing:
+    """The check pass: parse every file and fetched feed, counting valid episodes and collecting invalid ones."""
+    checked = CheckedListing(paths=[p if isinstance(p, FetchedFeed) else Path(p) for p in paths])
+    seen: set[str] = set()
     for item in episodes(checked.paths):
         if isinstance(item, ListingError):
             checked.invalid.append(item)
         elif isinstance(item, ListingEpisode):
             checked.episodes += 1
+            key = episode_id(item)
+            checked.repeated += key in seen
+            seen.add(key)
     return checked
 
 
@@ -161,18 +178,24 @@ def load_listings(
     on_checked: Callable[[CheckedListing], None] | None = None,
     progress: Progress | None = None,
 ) -> LoadReport:
-    """Load listing files into a store; see the module docstring for the guarantees.
+    """Load listing and feed files, and feeds by URL, into a store; see the module docstring for the guarantees.
 
+    A URL is fetched once, conditionally (loaders/remote.py): a feed unchanged since its last
+    load is left out, and when every argument is such a feed nothing is written at all.
     ``on_checked`` is told how many episodes there are (to size a progress bar);
     ``progress`` is called with the number of episodes each written batch held.
     Raises :class:`LoadError` when an episode is invalid and ``skip_invalid`` is
     false, before anything is written.
     """
-    checked = check_listings(paths)
+    sources = open_sources(paths, store)
+    checked = check_listings(sources.files_and_feeds)
     if checked.invalid and not skip_invalid:
         raise LoadError(checked.invalid)
     if on_checked:
         on_checked(checked)
     before = store.counts()
-    write(store, documents(episodes(checked.paths), catalog or Catalog.default(), batch_episodes), progress)
-    return LoadReport(len(checked.paths), checked.episodes, checked.invalid, before, store.counts())
+    if checked.paths:
+        write(store, documents(episodes(checked.paths), catalog or Catalog.default(), batch_episodes), progress)
+        remember(store, sources.fetched)
+    return LoadReport(len(checked.paths), checked.episodes, checked.invalid, before, store.counts(),
+                      checked.repeated, sources.unchanged)

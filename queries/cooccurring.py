@@ -7,9 +7,9 @@ Cypher returns the counts: from the co-occurrence index the loader keeps
 (domain/cooccurrence.py) while it is fresh, else from the companies' stacks, with
 the same answers; the ratios are computed here.
 
->>> [(c.technology, c.shared, round(c.lift, 2)) for c in cooccurring(store, "PostgreSQL")]   # N = 4, 3 use postgres
+>>> [(c.name, c.shared, round(c.lift, 2)) for c in cooccurring(store, "PostgreSQL")]   # N = 4, 3 use postgres
 [('Redis', 2, 1.33), ('Elixir', 1, 1.33), ('Ruby on Rails', 1, 1.33)]
->>> [(p.a, p.b, p.shared, p.confidence) for p in cooccurring_pairs(store, min_count=2)]  # Acme and Bolt
+>>> [(p.a_name, p.b_name, p.shared, p.confidence) for p in cooccurring_pairs(store, min_count=2)]  # Acme and Bolt
 [('Redis', 'PostgreSQL', 2, 1.0)]
 """
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from domain.cooccurrence import is_fresh
 from graph.store import GraphStore, Row
-from queries.names import resolve_technology
+from queries.names import resolve_category, resolve_technology
 from queries.profiles import take, total_companies
 from queries.profiles import users as technology_users
 
@@ -71,8 +71,8 @@ ORDER BY lift DESC
 
 @dataclass(frozen=True)
 class Cooccurrence:
-    technology: str
-    slug: str
+    name: str
+    technology: str  # its slug
     category: str
     shared: int
     support: float
@@ -83,10 +83,10 @@ class Cooccurrence:
 
 @dataclass(frozen=True)
 class Pair:
-    a: str
+    a_name: str
+    b_name: str
+    a: str  # slugs
     b: str
-    a_slug: str
-    b_slug: str
     shared: int
     support: float
     confidence: float  # P(b|a), a being the technology fewer companies use (or the first by name)
@@ -137,7 +137,8 @@ def cooccurring(
     if limit == 0:
         return []
     indexed = is_fresh(store)
-    params = {"technology": slug, "category": category.lower() if category else None, "min_count": min_count}
+    params = {"technology": slug, "category": resolve_category(store, category) if category else None,
+              "min_count": min_count}
     rows = _top(store, INDEXED_WITH_ONE if indexed else WITH_ONE, params, limit, "shared")
     if not rows:
         return []
@@ -149,7 +150,7 @@ def cooccurring(
                      *_measures(row["shared"], users[slug], users[row["id"]], total))
         for row in rows
     ]
-    result.sort(key=lambda c: (-c.shared, -c.lift, c.technology.lower(), c.slug))
+    result.sort(key=lambda c: (-c.shared, -c.lift, c.name.lower(), c.technology))
     return take(result, limit)
 
 
@@ -177,5 +178,5 @@ def cooccurring_pairs(store: GraphStore, *, min_count: int = 2, limit: int | Non
             Pair(a[1] or a[0], b[1] or b[0], a[0], b[0], row["shared"],
                  *_measures(row["shared"], users[a[0]], users[b[0]], total))
         )
-    result.sort(key=lambda p: (-p.lift, -p.shared, p.a.lower(), p.b.lower()))
+    result.sort(key=lambda p: (-p.lift, -p.shared, p.a_name.lower(), p.b_name.lower()))
     return take(result, limit)

@@ -16,14 +16,14 @@ HOSTING = """
 MATCH (c:Company)-[:USES]->(:Technology {id: $technology})
 WITH DISTINCT c
 MATCH (c)-[:HOSTED_ON]->(h:HostingProvider)
-RETURN h.id AS slug, h.name AS provider, collect(DISTINCT c.name) AS names
+RETURN h.id AS provider, h.name AS name, collect(DISTINCT c.name) AS names
 """
 
 
 @dataclass(frozen=True)
 class Hosting:
-    provider: str
-    slug: str
+    name: str
+    provider: str  # its slug
     companies: int
     company_names: list[str]
 
@@ -35,8 +35,8 @@ def hosting(store: GraphStore, technology: str, *, limit: int | None = None) -> 
     """
     rows = store.run(HOSTING, {"technology": resolve_technology(store, technology)})
     result = [
-        Hosting(row["provider"] or row["slug"], row["slug"], len(row["names"]), sorted(row["names"], key=str.lower))
+        Hosting(row["name"] or row["provider"], row["provider"], len(row["names"]), sorted(row["names"], key=str.lower))
         for row in rows
     ]
-    result.sort(key=lambda h: (-h.companies, h.provider.lower(), h.slug))
+    result.sort(key=lambda h: (-h.companies, h.name.lower(), h.provider))
     return take(result, limit)

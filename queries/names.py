@@ -44,18 +44,29 @@ def _resolve(store: GraphStore, label: str, kind: str, name: str, candidates: li
         return next((c for c in candidates if c in by_id), rows[0]["id"])
     if not suggest:
         raise UnknownName(kind, name, [])
-    known = store.run(f"MATCH (n:{label}) RETURN n.id AS id, n.name AS name")
-    raise UnknownName(kind, name, _suggest(name, [row["name"] for row in known] + [row["id"] for row in known]))
+    known = store.run(f"MATCH (n:{label}) RETURN n.name AS name, n.id AS id")
+    raise UnknownName(kind, name, _suggest(name, [(row["name"], row["id"]) for row in known]))
 
 
-def _suggest(name: str, known: list[str | None]) -> list[str]:
-    """Up to five close names, compared without case; an id and a display name that match alike count once."""
-    by_lower: dict[str, str] = {}
-    for candidate in known:
-        if candidate:
-            by_lower.setdefault(str(candidate).lower(), str(candidate))
-    close = difflib.get_close_matches(name.strip().lower(), list(by_lower), n=10, cutoff=0.6)
-    return list(dict.fromkeys(by_lower[c] for c in close))[:5]
+def _suggest(name: str, known: list[tuple[str | None, ...]]) -> list[str]:
+    """Up to five things whose spellings (display name first, then id) come close to ``name``, closest
+    first, each once and by its first spelling; compared without case. A spelling that holds the
+    whole of a name of three letters or more comes close too: "gorails" finds the episode
+    "Learn Ruby on Rails through Screencast Tutorials on GoRails"."""
+    wanted = name.strip().lower()
+    scored = []
+    for spellings in known:
+        present = [str(s) for s in spellings if s]
+        if present:
+            score = max(_closeness(wanted, s.lower()) for s in present)
+            if score >= 0.6:
+                scored.append((-score, present[0]))
+    return list(dict.fromkeys(shown for _, shown in sorted(scored)))[:5]
+
+
+def _closeness(wanted: str, spelling: str) -> float:
+    similar = difflib.SequenceMatcher(None, wanted, spelling).ratio()
+    return max(similar, 0.6) if len(wanted) >= 3 and wanted in spelling else similar
 
 
 def resolve_technology(store: GraphStore, name: str, catalog: Catalog | None = None, *, suggest: bool = True) -> str:
@@ -89,8 +100,25 @@ def resolve_episode(store: GraphStore, name: str, *, suggest: bool = True) -> st
         return rows[0]["id"]
     if not suggest:
         raise UnknownName("episode", name, [])
-    known = store.run("MATCH (e:Episode) RETURN e.title AS title")
-    raise UnknownName("episode", name, _suggest(name, [row["title"] for row in known]))
+    known = store.run("MATCH (e:Episode) RETURN e.title AS title, e.id AS id")
+    raise UnknownName("episode", name, _suggest(name, [(row["title"], row["id"]) for row in known]))
+
+
+def resolve_category(store: GraphStore, name: str) -> str:
+    """A technology category the store has, named in any case; else an UnknownName with the close ones.
+
+    >>> resolve_category(store, "Cache")
+    'cache'
+    >>> resolve_category(store, "cach")
+    Traceback (most recent call last):
+    ...
+    queries.names.UnknownName: no category named 'cach' in the store; did you mean 'cache'?
+    """
+    rows = store.run("MATCH (t:Technology) RETURN DISTINCT t.category AS category")
+    categories = sorted(row["category"] for row in rows if row["category"])
+    if name.strip().lower() in categories:
+        return name.strip().lower()
+    raise UnknownName("category", name, _suggest(name, [(c,) for c in categories]))
 
 
 # The kinds a user may name, in the order a bare name is tried; the label is ours, never the user's.
@@ -100,6 +128,13 @@ KINDS: dict[str, tuple[str, Callable[..., str]]] = {
     "person": ("Person", resolve_person),
     "episode": ("Episode", resolve_episode),
 }
+
+
+class UnknownKind(LookupError):
+    """A ``kind:name`` whose kind is none of KINDS."""
+
+    def __init__(self, kind: str):
+        super().__init__(f"no kind of thing called {kind!r}; prefix one of: {', '.join(KINDS)} (e.g. technology:elixir)")
 
 
 @dataclass(frozen=True)
@@ -119,14 +154,16 @@ def resolve_entity(store: GraphStore, name: str) -> Entity:
     >>> resolve_entity(store, "technology:Elixir")
     Entity(kind='technology', label='Technology', id='elixir')
     """
-    kind, sep, rest = name.partition(":")
-    if sep and kind.strip().lower() in KINDS:
-        kind = kind.strip().lower()
+    prefix, sep, rest = name.partition(":")
+    if sep and prefix.strip().lower() in KINDS:
+        kind = prefix.strip().lower()
         label, resolve = KINDS[kind]
         return Entity(kind, label, resolve(store, rest))
     for kind, (label, resolve) in KINDS.items():
         with contextlib.suppress(UnknownName):
             return Entity(kind, label, resolve(store, name, suggest=False))
+    if sep and prefix.strip().isalpha():  # a name may hold a colon; a word before one is meant as a kind
+        raise UnknownKind(prefix.strip())
     # Close names only once no kind has the name: finding them reads every name of every kind.
     suggestions: list[str] = []
     for _, resolve in KINDS.values():

@@ -80,6 +80,10 @@ RETURN [""" + ", ".join(_NAME.format(n) for n in ("a", "m1", "m2", "b")) + """] 
 LIMIT $paths
 """
 
+# The podcast is linked to every episode and host: a hub through which everything is a few hops
+# from everything, in chains that say nothing.
+_THROUGH_PODCAST = ("HAS_EPISODE", "HOSTS")
+
 _ONE = "MATCH (a:{a} {{id: $a}}) RETURN coalesce(a.name, a.title, a.id) AS name"
 
 
@@ -117,9 +121,12 @@ def _shortest(store: GraphStore, terms: dict, params: dict) -> list[dict]:
     return store.run(_PATHS.format(**terms), params)
 
 
-def path(store: GraphStore, start: str, end: str, *, limit: int | None = None) -> list[Path]:
+def path(store: GraphStore, start: str, end: str, *, limit: int | None = None,
+         through_podcast: bool = False) -> list[Path]:
     """The shortest paths (at most MAX_HOPS relationships) from ``start`` to ``end``, ordered by chain:
     all of them, or the first MAX_PATHS the store finds when there are more.
+
+    Paths avoid the Podcast node unless ``through_podcast``.
 
     No path within reach gives no rows; the same thing at both ends gives one path of 0 hops.
     """
@@ -127,7 +134,8 @@ def path(store: GraphStore, start: str, end: str, *, limit: int | None = None) -
     if a == b:
         [row] = store.run(_ONE.format(a=_label(a)), {"a": a.id})
         return take([Path(0, row["name"], [row["name"]], [])], limit)
-    terms = {"a": _label(a), "b": _label(b), "types": "|".join(SCHEMA.relationship_types), "hops": MAX_HOPS}
+    types = [t for t in SCHEMA.relationship_types if through_podcast or t not in _THROUGH_PODCAST]
+    terms = {"a": _label(a), "b": _label(b), "types": "|".join(types), "hops": MAX_HOPS}
     params = {"a": a.id, "b": b.id, "paths": MAX_PATHS}
     rows = _shortest(store, terms, params)
     paths = {

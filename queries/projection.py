@@ -22,7 +22,7 @@ that swaps one USES for another leaves both as they were: run it inside
 >>> projection.best_by_jaccard(frozenset({"postgres", "redis"}), exclude="bolt", limit=1)   # Acme 2/3, Coil 1/3
 ['acme']
 >>> from queries.similar import similar
->>> [(s.company, s.shared_count) for s in similar(store, "Bolt", limit=1, projection=projection)]
+>>> [(s.name, s.shared_count) for s in similar(store, "Bolt", limit=1, projection=projection)]
 [('Acme', 2)]
 """
 

@@ -3,7 +3,7 @@
 The score of a technology is the sum of the similarities (Jaccard by default, or
 IDF cosine) of the ``neighbours`` most similar companies that use it.
 
->>> [(r.technology, r.companies, round(r.score, 2)) for r in recommend(store, "Bolt")]   # Acme 2/3, Coil 1/3
+>>> [(r.name, r.company_names, round(r.score, 2)) for r in recommend(store, "Bolt")]   # Acme 2/3, Coil 1/3
 [('Ruby on Rails', ['Acme'], 0.67), ('Elixir', ['Coil'], 0.33)]
 """
 
@@ -23,11 +23,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Recommendation:
-    technology: str
-    slug: str
+    name: str
+    technology: str  # its slug
     category: str
     score: float
-    companies: list[str]  # the neighbours that use it, most similar first
+    companies: int  # how many of the neighbours use it
+    company_names: list[str]  # those neighbours, most similar first
 
 
 def recommend(
@@ -48,11 +49,11 @@ def recommend(
         weight = neighbour.jaccard if by == "jaccard" else neighbour.cosine
         for technology in other - stack:
             scores[technology] = scores.get(technology, 0.0) + weight
-            behind.setdefault(technology, []).append(neighbour.company)
+            behind.setdefault(technology, []).append(neighbour.name)
     names, categories = technologies(store, scores)
     rows = [
-        Recommendation(names.get(t, t), t, categories.get(t, "other"), score, behind[t])
+        Recommendation(names.get(t, t), t, categories.get(t, "other"), score, len(behind[t]), behind[t])
         for t, score in scores.items()
     ]
-    rows.sort(key=lambda r: (-round(r.score, 12), -len(r.companies), r.technology.lower(), r.slug))
+    rows.sort(key=lambda r: (-round(r.score, 12), -r.companies, r.name.lower(), r.technology))
     return take(rows, limit)

@@ -5,7 +5,8 @@ Three kinds of neighbour:
 * ``USES`` — a company whose stack has it (evidence: the episode);
 * ``HOSTED_ON`` — a company running on it, for a hosting provider (evidence: the episode);
 * ``MENTIONED_WITH`` — another technology named in the same topic line
-  (evidence: the episode, the topic timestamp and the topic text).
+  (evidence: the episode, the topic timestamp and the topic text, and ``listen``, the episode's
+  audio from that timestamp, when it was loaded from a feed).
 
 >>> for r in related(store, "redis"):      # the tiny listing has no topic lines: no MENTIONED_WITH
 ...     print(r.relationship, r.neighbour, r.episode, r.date)
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from graph.store import GraphStore
 from queries.names import resolve_technology
 from queries.profiles import take
-from queries.timeline import clock
+from queries.timeline import clock, listen_link
 
 COMPANIES = """
 MATCH (c:Company)-[r:{type}]->(:Technology {{id: $technology}})
@@ -33,7 +34,7 @@ MATCH (e:Episode)-[:HAS_TOPIC]->(tp:Topic)-[:MENTIONS]->(t:Technology {id: $tech
 MATCH (tp)-[:MENTIONS]->(o:Technology)
 WHERE o.id <> t.id
 RETURN o.name AS neighbour, o.category AS category, e.title AS episode, e.date AS date,
-       tp.offset_s AS offset_s, tp.text AS text
+       tp.offset_s AS offset_s, tp.text AS text, e.audio_url AS audio_url
 """
 
 
@@ -46,6 +47,7 @@ class Related:
     date: str | None
     at: str | None  # topic timestamp, M:SS or H:MM:SS
     text: str | None
+    listen: str | None  # the audio from the timestamp on, for topic evidence of an episode with audio
 
 
 def related(store: GraphStore, technology: str, *, limit: int | None = None) -> list[Related]:
@@ -54,11 +56,11 @@ def related(store: GraphStore, technology: str, *, limit: int | None = None) -> 
     rows: list[tuple[Related, int]] = []
     for kind in ("USES", "HOSTED_ON"):  # a fixed list: no type comes from the user
         for row in store.run(COMPANIES.format(type=kind), {"technology": slug}):
-            rows.append((Related(kind, "company", row["neighbour"], row["episode"], row["date"], None, None), -1))
+            rows.append((Related(kind, "company", row["neighbour"], row["episode"], row["date"], None, None, None), -1))
     for row in store.run(MENTIONED_WITH, {"technology": slug}):
         rows.append((
             Related("MENTIONED_WITH", row["category"] or "other", row["neighbour"], row["episode"], row["date"],
-                    clock(row["offset_s"]), row["text"]),
+                    clock(row["offset_s"]), row["text"], listen_link(row["audio_url"], row["offset_s"])),
             row["offset_s"],
         ))
     rows.sort(key=lambda pair: (pair[0].relationship, pair[0].category, pair[0].neighbour.lower(),

@@ -4,9 +4,9 @@ idf(t) = log(N / df(t)) over the N companies, df(t) the companies using t, so a
 technology nearly everyone uses (PostgreSQL) counts for little. Only companies
 sharing at least one technology are listed.
 
->>> [(s.company, s.shared_count, round(s.jaccard, 2)) for s in similar(store, "Acme")]   # Dune shares nothing
+>>> [(s.name, s.shared_count, round(s.jaccard, 2)) for s in similar(store, "Acme")]   # Dune shares nothing
 [('Bolt', 2, 0.67), ('Coil', 1, 0.25)]
->>> [(s.company, round(s.cosine, 2)) for s in similar_to_stack(store, ["rails", "postgres", "redis"], by="cosine")]
+>>> [(s.name, round(s.cosine, 2)) for s in similar_to_stack(store, ["rails", "postgres", "redis"], by="cosine")]
 [('Acme', 1.0), ('Bolt', 0.48), ('Coil', 0.04)]
 """
 
@@ -29,8 +29,8 @@ RANKINGS = ("jaccard", "cosine")
 
 @dataclass(frozen=True)
 class Similarity:
-    company: str
-    slug: str
+    name: str
+    company: str  # its slug
     jaccard: float
     cosine: float
     shared_count: int

@@ -1,6 +1,6 @@
 """What a company runs: its technologies grouped by category, hosting providers first.
 
->>> [(item.category, item.technology) for item in company_stack(store, "Acme")]   # no hosting provider
+>>> [(item.category, item.name) for item in company_stack(store, "Acme")]   # no hosting provider
 [('cache', 'Redis'), ('database', 'PostgreSQL'), ('framework', 'Ruby on Rails')]
 """
 
@@ -13,16 +13,16 @@ from queries.names import resolve_company
 
 STACK = """
 MATCH (c:Company {id: $company})-[:USES]->(t:Technology)
-RETURN t.category AS category, t.name AS technology, t.id AS slug, 'HostingProvider' IN labels(t) AS hosting
-ORDER BY hosting DESC, category, technology
+RETURN t.category AS category, t.name AS name, t.id AS technology, 'HostingProvider' IN labels(t) AS hosting
+ORDER BY hosting DESC, category, name
 """
 
 
 @dataclass(frozen=True)
 class StackItem:
     category: str
-    technology: str
-    slug: str
+    name: str
+    technology: str  # its slug
     hosting: bool
 
 

@@ -1,6 +1,6 @@
 """Which companies use a technology, with the episode, its date and the guests.
 
->>> [(u.company, u.date, u.guests) for u in who_uses(store, "postgres")]   # newest first
+>>> [(u.name, u.date, u.guests) for u in who_uses(store, "postgres")]   # newest first
 [('Coil', '2020-02-05', ['Cy Young']), ('Bolt', '2020-02-04', ['Bob Ray']), ('Acme', '2020-02-03', ['Ann Lee'])]
 """
 
@@ -16,14 +16,15 @@ MATCH (c:Company)-[:USES]->(t:Technology {id: $technology})
 MATCH (e:Episode)-[:FEATURES]->(c)
 OPTIONAL MATCH (p:Person)-[:APPEARED_ON]->(e)
 WITH c, e, p ORDER BY p.name
-RETURN c.name AS company, e.title AS episode, e.date AS date, collect(p.name) AS guests
-ORDER BY date DESC, company
+RETURN c.id AS company, c.name AS name, e.title AS episode, e.date AS date, collect(p.name) AS guests
+ORDER BY date DESC, name
 """
 
 
 @dataclass(frozen=True)
 class Usage:
-    company: str
+    company: str  # its slug
+    name: str
     episode: str
     date: str
     guests: list[str]

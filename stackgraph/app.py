@@ -15,7 +15,9 @@ from __future__ import annotations
 import functools
 import signal
 import sys
+import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NoReturn
 
 import click
@@ -62,9 +64,27 @@ class App:
         )
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        """Close the store. A Ctrl-C meanwhile waits for the close (the embedded server saves the
+        graph as it stops), then ends the command as interrupted, instead of click's "Aborted!"."""
+        if self._store is None:
+            return
+        store, self._store = self._store, None
+        if threading.current_thread() is not threading.main_thread():  # only there can signals be handled
+            store.close()
+            return
+        interrupted = False
+
+        def note_interrupt(signum: int, frame: object) -> None:
+            nonlocal interrupted
+            interrupted = True
+
+        previous = signal.signal(signal.SIGINT, note_interrupt)
+        try:
+            store.close()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        if interrupted:
+            fail("interrupted", EXIT_INTERRUPTED)
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -72,14 +92,36 @@ def fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
+def require_folder_of(output: str) -> None:
+    """Fail (invalid input) before any work when ``output`` cannot be written for want of its folder."""
+    folder = Path(output).parent
+    if not folder.is_dir():
+        fail(f"{output}: folder {str(folder)!r} does not exist", EXIT_INVALID)
+
+
 def invalid_input_errors() -> tuple[type[Exception], ...]:
     """The errors that mean the user's input is wrong (exit 1), imported when an error is being handled."""
     from graph import QueryError
     from loaders.listing import ListingError
     from loaders.pipeline import LoadError
-    from queries.names import UnknownName
+    from queries.names import UnknownKind, UnknownName
 
-    return (ListingError, LoadError, QueryError, UnknownName)
+    return (ListingError, LoadError, QueryError, UnknownName, UnknownKind)
+
+
+# Any loaded node: derived data (the co-occurrence index) does not count.
+_ANY_NODE = "MATCH (n) WHERE none(label IN labels(n) WHERE label IN $derived) RETURN 1 AS found LIMIT 1"
+
+
+def empty_store_hint() -> str | None:
+    """When the command's store (if it opened one) holds nothing: that it is empty, and how to fill it."""
+    from domain.schema import SCHEMA
+
+    app = click.get_current_context().find_object(App)
+    if app is None or app._store is None or app.store.run(_ANY_NODE, {"derived": list(SCHEMA.derived_labels)}):
+        return None
+    return (f"the store at {app.store.describe()} is empty; load the bundled listing first: "
+            "stackgraph load data/running-in-production.txt")
 
 
 def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -97,7 +139,8 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             from graph import StoreError
 
             if isinstance(error, invalid_input_errors()):  # before StoreError: a QueryError is one
-                fail(str(error), EXIT_INVALID)
+                unknown_name = isinstance(error, LookupError)
+                fail((unknown_name and empty_store_hint()) or str(error), EXIT_INVALID)
             if isinstance(error, StoreError):
                 fail(str(error), EXIT_STORE)
             raise
@@ -121,8 +164,12 @@ pass_app = click.make_pass_decorator(App)
 format_option = click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv"]),
+    type=click.Choice(["table", "json", "csv"], case_sensitive=False),
     default="table",
     show_default=True,
-    help="table for people; json (an array of objects) or csv for pipes.",
+    help="table for people (fits the terminal); json (an array of objects) or csv for pipes.",
+)
+
+limit_option = click.option(
+    "--limit", type=click.IntRange(min=0), default=None, help="Print at most N rows (0 prints none). [default: all]"
 )

@@ -16,7 +16,38 @@ import stackgraph.commands
 from stackgraph.app import BACKENDS, App, exit_cleanly_on_sigterm
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class OptionsAnywhereGroup(click.Group):
+    """A group whose options may also follow the command: ``stackgraph stats --store DIR`` works as
+    ``stackgraph --store DIR stats`` does, unless the command has an option of that name itself."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, self._hoisted(args))
+
+    def _hoisted(self, args: list[str]) -> list[str]:
+        valued = {name for param in self.params if isinstance(param, click.Option) and not param.is_flag
+                  for name in param.opts}
+        position = 0  # of the command's name, past the group's options and their values
+        while position < len(args) and args[position] not in self.commands:
+            position += 2 if args[position] in valued else 1
+        if position >= len(args):
+            return args
+        own = {name for param in self.commands[args[position]].params for name in getattr(param, "opts", [])}
+        group_options: list[str] = []
+        command_args: list[str] = []
+        rest = iter(args[position + 1:])
+        for arg in rest:
+            name = arg.split("=", 1)[0]
+            if arg == "--":
+                command_args += [arg, *rest]
+            elif name in valued and name not in own:
+                group_options += [arg] if "=" in arg else [arg, next(rest, "")]
+            else:
+                command_args.append(arg)
+        return args[:position] + group_options + [args[position]] + command_args
+
+
+@click.group(cls=OptionsAnywhereGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(
     "--backend",
     type=click.Choice(BACKENDS),
@@ -48,6 +79,8 @@ def cli(
     database: str | None,
 ) -> None:
     """StackGraph: how real companies run their software in production, as a knowledge graph.
+
+    These options may also follow the command: stackgraph stats --store DIR.
 
     \b
     Start with:

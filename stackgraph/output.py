@@ -1,12 +1,21 @@
-"""Render rows for the terminal or for pipes: an aligned table, JSON or CSV.
+"""Render rows for the terminal or for pipes: a table that fits the terminal, JSON or CSV.
 
-Rows are dicts keyed by column; nested values (lists, maps) are written as
-JSON inside table and CSV cells.
+Rows are dicts keyed by column. In table and CSV cells a list reads ``a, b, c``, a
+boolean ``yes`` or ``no``, a float four significant digits. Tables wrap long cells to
+fit the terminal's width (``COLUMNS`` when set) and show control characters from the
+data escaped, so a stray escape sequence in a listing cannot repaint the screen.
 
->>> print(render([{"name": "PostgreSQL", "companies": 9}], "table"))
-name        companies
-----------  ---------
-PostgreSQL  9
+>>> print(render([{"name": "PostgreSQL", "companies": 9, "hosting": False}], "table"))
+name        companies  hosting
+──────────────────────────────
+PostgreSQL  9          no
+>>> print(render([{"name": "Bell\\x07", "tags": ["a", "b"]}], "table"))
+name      tags
+──────────────
+Bell\\x07  a, b
+>>> print(render([{"name": "Bolt", "tags": ["a", "b"]}], "CSV"))
+name,tags
+Bolt,"a, b"
 """
 
 from __future__ import annotations
@@ -14,19 +23,66 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import unicodedata
 from typing import Any, Iterable
 
 FORMATS = ("table", "json", "csv")
 
+# Wide enough for most rows when nothing says how wide the terminal is (stdout is a pipe, no COLUMNS).
+DEFAULT_WIDTH = 100
 
-def _cell(value: Any) -> str:
+
+def cell(value: Any) -> str:
+    """What a table or CSV cell shows for ``value``."""
     if value is None:
         return ""
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.4g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(cell(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {cell(item)}" for key, item in value.items())
     return str(value)
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with each control character written as its Python escape (``\\n``, ``\\x1b``)."""
+    if text.isprintable():
+        return text
+    return "".join(repr(ch)[1:-1] if unicodedata.category(ch) == "Cc" else ch for ch in text)
+
+
+# How each of graph.store.CHANGE_COUNTERS reads in a sentence: verb, singular, plural.
+_CHANGES = {
+    "nodes_created": ("created", "node", "nodes"),
+    "relationships_created": ("created", "relationship", "relationships"),
+    "properties_set": ("set", "property", "properties"),
+    "nodes_deleted": ("deleted", "node", "nodes"),
+    "relationships_deleted": ("deleted", "relationship", "relationships"),
+}
+
+
+def changes_summary(changes: dict[str, int]) -> str:
+    """What a write changed, in words.
+
+    >>> changes_summary({"nodes_created": 1, "properties_set": 2})
+    'created 1 node, set 2 properties'
+    >>> changes_summary({})
+    'changed nothing'
+    """
+    parts = []
+    for counter, (verb, one, many) in _CHANGES.items():
+        if n := changes.get(counter):
+            parts.append(f"{verb} {n} {one if n == 1 else many}")
+    return ", ".join(parts) or "changed nothing"
+
+
+def terminal_width() -> int:
+    """The terminal's width: ``COLUMNS`` when set, else the terminal's own, else DEFAULT_WIDTH."""
+    return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
 
 
 def _columns(rows: list[dict[str, Any]], columns: Iterable[str] | None) -> list[str]:
@@ -35,8 +91,14 @@ def _columns(rows: list[dict[str, Any]], columns: Iterable[str] | None) -> list[
     return list(dict.fromkeys(key for row in rows for key in row))
 
 
-def render(rows: list[dict[str, Any]], fmt: str = "table", columns: Iterable[str] | None = None) -> str:
-    """The rows in one of FORMATS; JSON is an array of objects keyed by column."""
+def render(rows: list[dict[str, Any]], fmt: str = "table", columns: Iterable[str] | None = None,
+           width: int | None = None) -> str:
+    """The rows in one of FORMATS (any case); JSON is an array of objects keyed by column.
+
+    ``columns`` orders the table and CSV columns (and names them when there are no rows);
+    ``width`` is the table's limit, the terminal's width by default.
+    """
+    fmt = fmt.lower()
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2, default=str)
     names = _columns(rows, columns)
@@ -45,15 +107,54 @@ def render(rows: list[dict[str, Any]], fmt: str = "table", columns: Iterable[str
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(names)
         for row in rows:
-            writer.writerow([_cell(row.get(name)) for name in names])
+            writer.writerow([cell(row.get(name)) for name in names])
         return buffer.getvalue().rstrip("\n")
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     if not names:
         return "(no rows)"
-    cells = [[_cell(row.get(name)) for name in names] for row in rows]
-    widths = [max([len(name)] + [len(line[i]) for line in cells]) for i, name in enumerate(names)]
-    lines = ["  ".join(name.ljust(w) for name, w in zip(names, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in cells]
-    return "\n".join(lines)
+    return _table(names, [[escape_controls(cell(row.get(name))) for name in names] for row in rows],
+                  width or terminal_width())
+
+
+# Between two columns (rich's padding of one space either side).
+GAP = 2
+# A column is not narrowed below its header or longest word (up to this), while the others can give way.
+WHOLE_WORD = 16
+
+
+def _widths(names: list[str], cells: list[list[str]], width: int) -> list[int]:
+    """Column widths that fit ``width``: as wide as their widest line while that fits, else the widest
+    columns narrowed alike (water-filling) down to their longest word, then below it if need be."""
+    columns = [[name] + [line[index] for line in cells] for index, name in enumerate(names)]
+    natural = [max(len(text) for text in column) for column in columns]
+    words = [min(max(len(word) for text in column for word in text.split() or [""]), WHOLE_WORD) for column in columns]
+    available = width - GAP * (len(names) - 1)
+    for floors in (words, [1] * len(names)):
+        cap = max(natural)
+        fitted = natural
+        while cap > 1 and sum(fitted) > available:
+            cap -= 1
+            fitted = [min(n, max(cap, floor)) for n, floor in zip(natural, floors)]
+        if sum(fitted) <= available:
+            return fitted
+    return fitted
+
+
+def _table(names: list[str], cells: list[list[str]], width: int) -> str:
+    # rich is imported here, not at the top: `stackgraph --help` renders no table.
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+    for name, column_width in zip(names, _widths(names, cells, width)):
+        table.add_column(Text(name), overflow="fold", width=column_width)
+    for line in cells:
+        table.add_row(*(Text(text) for text in line))
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, highlight=False, emoji=False,
+                      legacy_windows=False)
+    console.print(table)
+    return "\n".join(line.rstrip() for line in buffer.getvalue().rstrip("\n").splitlines())

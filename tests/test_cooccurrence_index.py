@@ -85,7 +85,7 @@ def test_counts_worked_out_by_hand(store):
     assert rows[("digitalocean", "ubuntu")] == 3  # Kernl GoRails Nova
     assert rows[("elixir", "redis")] == 2  # SM Remote
     assert ("elixir", "mysql") not in rows  # only Openship uses mysql
-    assert [(c.slug, c.shared) for c in cooccurring(store, "elixir", limit=5)] == ELIXIR_TOP5
+    assert [(c.technology, c.shared) for c in cooccurring(store, "elixir", limit=5)] == ELIXIR_TOP5
     postgres = cooccurring(store, "elixir", limit=2)[1]
     assert (postgres.support, postgres.confidence) == (pytest.approx(0.4), 1.0)
     assert (postgres.lift, postgres.jaccard) == (pytest.approx(10 / 9), pytest.approx(4 / 9))
@@ -169,7 +169,7 @@ def test_interrupted_load_is_stale_reads_right_and_the_next_load_repairs(store):
     once = ("graphql phoenix elixir aurora braintree dotnet-core eks github-actions influxdb kubernetes new-relic "
             "nginx ses victorops node ansible cloudwatch elasticsearch open-source sns terraform").split()
     expected = {**{slug: 2 for slug in both}, **{slug: 1 for slug in once}}
-    assert {c.slug: c.shared for c in cooccurring(store, "rails")} == expected
+    assert {c.technology: c.shared for c in cooccurring(store, "rails")} == expected
     assert stored(store) == {}  # nothing counted yet: the answer came from the stacks
     load_listings([LISTING], store)
     assert is_fresh(store)
@@ -202,14 +202,14 @@ def test_a_write_outside_the_loader_makes_reads_fall_back_until_reindexed(store)
               write=True)
     assert read_state(store).status == "stale"
     # Elixir & redis: SM Remote + Logflare = 3 of redis's 7 users, lift 3·10/(4·7) = 1.07, after aws.
-    assert [(c.slug, c.shared) for c in cooccurring(store, "elixir", limit=6)] == ELIXIR_TOP5 + [("redis", 3)]
+    assert [(c.technology, c.shared) for c in cooccurring(store, "elixir", limit=6)] == ELIXIR_TOP5 + [("redis", 3)]
     assert stored(store)[("elixir", "redis")] == 2  # not what was read
     update = CooccurrenceIndex(store).rebuild()
     assert (update.rebuilt, update.companies, update.technologies, update.uses) == (True, 10, 81, 164)
     assert is_fresh(store)
     rows = stored(store)
     assert rows[("elixir", "redis")] == 3 and rows[("redis", "redis")] == 7
-    assert [(c.slug, c.shared) for c in cooccurring(store, "elixir", limit=6)] == ELIXIR_TOP5 + [("redis", 3)]
+    assert [(c.technology, c.shared) for c in cooccurring(store, "elixir", limit=6)] == ELIXIR_TOP5 + [("redis", 3)]
 
 
 def test_a_store_from_before_the_index_is_rebuilt_by_the_next_load(store):
@@ -218,7 +218,7 @@ def test_a_store_from_before_the_index_is_rebuilt_by_the_next_load(store):
     store.run("MATCH ()-[r:CO_OCCURS]->() DELETE r", write=True)
     store.run("MATCH (i:Index) DELETE i", write=True)
     assert read_state(store).status == "absent"
-    assert [(c.slug, c.shared) for c in cooccurring(store, "elixir", limit=5)] == ELIXIR_TOP5
+    assert [(c.technology, c.shared) for c in cooccurring(store, "elixir", limit=5)] == ELIXIR_TOP5
     load_listings([LISTING], store)  # adds nothing, yet counts every stack
     assert is_fresh(store)
     assert stored(store) == clean
@@ -252,7 +252,7 @@ def test_reindex_command(loaded_store_copy):
     again = json.loads(invoke("reindex", store=store, check=True).stdout)
     assert again["before"] == "fresh" and again["pairs"] == summary["pairs"]
     together = invoke("cooccurring", "elixir", "--limit", "6", "--format", "json", store=store, check=True)
-    assert [(row["slug"], row["shared"]) for row in json.loads(together.stdout)][-1] == ("redis", 3)
+    assert [(row["technology"], row["shared"]) for row in json.loads(together.stdout)][-1] == ("redis", 3)
 
 
 def test_cypher_write_marks_the_index_unless_refused(tmp_path):

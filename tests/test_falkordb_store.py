@@ -503,19 +503,24 @@ def test_a_store_written_in_batches_reopens(tmp_path):
 
 
 def test_ensure_schema_twice_indexes_every_key_but_the_topics_once(tmp_path):
-    """Topics are created with their episode and reached through it: an index would only cost writes."""
+    """Topics are created with their episode and reached through it: a key index would only cost
+    writes. What was said is searched: topics' text, episodes' titles and descriptions in full text."""
     with FalkorDBStore(tmp_path / "store", schema=SCHEMA) as store:
         store.ensure_schema()
         store.ensure_schema()
-        rows = store.run("CALL db.indexes() YIELD label, properties RETURN label, properties ORDER BY label")
+        rows = store.run("CALL db.indexes() YIELD label, types RETURN label, types ORDER BY label")
+    key = ["RANGE"]
     assert rows == [
-        {"label": "Company", "properties": ["id"]},
-        {"label": "Episode", "properties": ["id"]},
-        {"label": "Library", "properties": ["id"]},
-        {"label": "Link", "properties": ["url"]},
-        {"label": "Person", "properties": ["id"]},
-        {"label": "Podcast", "properties": ["id"]},
-        {"label": "Technology", "properties": ["id"]},
+        {"label": "Company", "types": {"id": key}},
+        {"label": "Decision", "types": {"id": key}},
+        {"label": "Episode", "types": {"id": key, "title": ["FULLTEXT"], "description": ["FULLTEXT"]}},
+        {"label": "Feed", "types": {"url": key}},
+        {"label": "Library", "types": {"id": key}},
+        {"label": "Link", "types": {"url": key}},
+        {"label": "Person", "types": {"id": key}},
+        {"label": "Podcast", "types": {"id": key}},
+        {"label": "Technology", "types": {"id": key}},
+        {"label": "Topic", "types": {"text": ["FULLTEXT"]}},
     ]
 
 

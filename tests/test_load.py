@@ -71,7 +71,7 @@ def _check_edited_topics(store):
     counts = store.counts()
     assert counts["nodes"]["Topic"] == 561
     assert counts["relationships"]["HAS_TOPIC"] == 561
-    assert counts["relationships"]["MENTIONS"] == 462 - 3 + 1
+    assert counts["relationships"]["MENTIONS"] == 465 - 3 + 1
     rows = store.run(
         "MATCH (e:Episode)-[:HAS_TOPIC]->(t:Topic) WHERE e.title STARTS WITH 'Smart Music' AND t.offset_s IN [161, 207] "
         "OPTIONAL MATCH (t)-[:MENTIONS]->(x:Technology) RETURN t.offset_s AS at, t.text AS text, collect(x.id) AS named"

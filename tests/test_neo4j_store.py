@@ -171,7 +171,9 @@ def test_ensure_schema_is_idempotent_and_constraints_hold(neo4j):
     )
     assert constraints == [
         {"name": "company_id_unique", "type": "UNIQUENESS", "label": "Company", "key": "id"},
+        {"name": "decision_id_unique", "type": "UNIQUENESS", "label": "Decision", "key": "id"},
         {"name": "episode_id_unique", "type": "UNIQUENESS", "label": "Episode", "key": "id"},
+        {"name": "feed_url_unique", "type": "UNIQUENESS", "label": "Feed", "key": "url"},
         {"name": "library_id_unique", "type": "UNIQUENESS", "label": "Library", "key": "id"},
         {"name": "link_url_unique", "type": "UNIQUENESS", "label": "Link", "key": "url"},
         {"name": "person_id_unique", "type": "UNIQUENESS", "label": "Person", "key": "id"},
@@ -182,6 +184,11 @@ def test_ensure_schema_is_idempotent_and_constraints_hold(neo4j):
     assert len(constraints) == len(SCHEMA.node_keys)
     assert neo4j.run("SHOW INDEXES YIELD name, labelsOrTypes, properties WHERE name = 'hostingprovider_id' "
                      "RETURN labelsOrTypes AS labels, properties") == [{"labels": ["HostingProvider"], "properties": ["id"]}]
+    assert neo4j.run("SHOW FULLTEXT INDEXES YIELD name, labelsOrTypes, properties, state "
+                     "RETURN name, labelsOrTypes AS labels, properties, state ORDER BY name") == [
+        {"name": "episode_fulltext", "labels": ["Episode"], "properties": ["title", "description"], "state": "ONLINE"},
+        {"name": "topic_fulltext", "labels": ["Topic"], "properties": ["text"], "state": "ONLINE"},
+    ]
     neo4j.run("CREATE (:Technology {id: 'rails'})", write=True)
     with pytest.raises(QueryError, match="already exists with label `Technology` and property `id` = 'rails'"):
         neo4j.run("CREATE (:Technology {id: 'rails'})", write=True)
@@ -235,6 +242,7 @@ def test_concurrent_upserts_of_one_document_make_no_duplicates(neo4j):
                 try:
                     start.wait()
                     store.upsert(big_document(), batch_size=7)
+                    store.counts()  # the write runs in the background: its next call confirms it
                 except BaseException as error:  # reported by the assertion below
                     errors.append(error)
 

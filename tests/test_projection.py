@@ -34,13 +34,13 @@ def test_best_by_jaccard_keeps_ties_with_the_last(tiny):
 
 def test_with_a_projection_the_answers_are_the_same(tiny):
     projection = StackProjection.read(tiny)
-    assert [(r.company, r.shared_count, r.jaccard) for r in similar(tiny, "Acme", limit=2, projection=projection)] == [
+    assert [(r.name, r.shared_count, r.jaccard) for r in similar(tiny, "Acme", limit=2, projection=projection)] == [
         ("Bolt", 2, pytest.approx(2 / 3)), ("Coil", 1, pytest.approx(1 / 4))]
     # {postgres}: Bolt and Coil tie at 1/2; by cosine, Bolt (idf redis = log 2) ahead of Coil (elixir: log 4).
-    assert [r.company for r in similar_to_stack(tiny, ["postgres"], limit=1, projection=projection)] == ["Bolt"]
+    assert [r.name for r in similar_to_stack(tiny, ["postgres"], limit=1, projection=projection)] == ["Bolt"]
     # Bolt's neighbours: Acme 2/3 (brings rails), Coil 1/3 (brings elixir), as test_queries works out.
     rows = recommend(tiny, "bolt", projection=projection)
-    assert [(r.slug, r.companies, r.score) for r in rows] == [
+    assert [(r.technology, r.company_names, r.score) for r in rows] == [
         ("rails", ["Acme"], pytest.approx(2 / 3)), ("elixir", ["Coil"], pytest.approx(1 / 3))]
 
 
@@ -55,7 +55,7 @@ def test_with_a_projection_the_listing_ranks_as_with_cypher(graph):
 
 def test_a_stack_changed_by_an_untracked_write_is_read_again(tiny):
     projection = StackProjection.read(tiny)
-    assert [(r.company, r.jaccard) for r in similar(tiny, "Bolt", limit=1, projection=projection)] == [
+    assert [(r.name, r.jaccard) for r in similar(tiny, "Bolt", limit=1, projection=projection)] == [
         ("Acme", pytest.approx(2 / 3))]
     # Coil drops elixir for redis: as many USES as before, so only the index's mark tells.
     with untracked_write(tiny):
@@ -63,7 +63,7 @@ def test_a_stack_changed_by_an_untracked_write_is_read_again(tiny):
         tiny.run("MATCH (c:Company {id: 'coil'}) MATCH (t:Technology {id: 'redis'}) CREATE (c)-[:USES]->(t)",
                  write=True)
     # Coil {postgres, redis} is Bolt's stack now.
-    assert [(r.company, r.shared_count, r.jaccard) for r in similar(tiny, "Bolt", limit=1, projection=projection)] == [
+    assert [(r.name, r.shared_count, r.jaccard) for r in similar(tiny, "Bolt", limit=1, projection=projection)] == [
         ("Coil", 2, 1.0)]
     assert projection.users_of(["elixir", "redis"]) == {"redis": 3}
 
@@ -72,4 +72,4 @@ def test_without_the_index_mark_cypher_answers(tiny):
     tiny.run("MATCH (i:Index) DELETE i", write=True)
     projection = StackProjection.read(tiny)
     assert not projection.refresh(tiny)
-    assert [r.company for r in similar(tiny, "Acme", limit=1, projection=projection)] == ["Bolt"]
+    assert [r.name for r in similar(tiny, "Acme", limit=1, projection=projection)] == ["Bolt"]

@@ -55,7 +55,7 @@ def test_cooccurring_with_postgres(graph):
     # elixir = phoenix: SM SK Remote Logflare = 4; react: SM VA SK Remote = 4 (+Openship = 5 users);
     # sentry: SM VA Kernl Nova = 4 (+Openship = 5 users).
     # Order: shared desc, lift desc, name.
-    assert [(r.slug, r.shared) for r in rows] == [
+    assert [(r.technology, r.shared) for r in rows] == [
         ("aws", 6), ("redis", 6), ("s3", 5), ("docker", 5), ("stripe", 5),
         ("cloudflare", 4), ("elixir", 4), ("phoenix", 4), ("react", 4), ("sentry", 4),
     ]
@@ -72,9 +72,9 @@ def test_cooccurring_with_postgres(graph):
 def test_cooccurring_category_and_min_count(graph):
     rows = cooccurring(graph, "postgresql", category="hosting")
     # aws 6 of 6; digitalocean: Kernl GoRails Nova = 3 of 4 (Openship too); gcp: Logflare = 1 of 1
-    assert [(r.slug, r.shared) for r in rows] == [("aws", 6), ("digitalocean", 3), ("gcp", 1)]
+    assert [(r.technology, r.shared) for r in rows] == [("aws", 6), ("digitalocean", 3), ("gcp", 1)]
     assert rows[1].lift == pytest.approx(3 * 10 / (9 * 4))
-    assert [r.slug for r in cooccurring(graph, "postgres", min_count=6)] == ["aws", "redis"]
+    assert [r.technology for r in cooccurring(graph, "postgres", min_count=6)] == ["aws", "redis"]
 
 
 def test_cooccurring_technology_of_one_company_and_ties(graph):
@@ -83,10 +83,10 @@ def test_cooccurring_technology_of_one_company_and_ties(graph):
     assert len(rows) == 22
     assert {r.shared for r in rows} == {1} and {r.confidence for r in rows} == {1.0}
     # Lift 1·10/(1·1) = 10 for the 7 technologies only Smart Music uses, tied; ordered by name.
-    assert [r.technology for r in rows if r.lift == pytest.approx(10)] == [
+    assert [r.name for r in rows if r.lift == pytest.approx(10)] == [
         ".NET Core", "Amazon Aurora", "Amazon EKS", "Amazon SES", "GitHub Actions", "GraphQL", "New Relic",
     ]
-    assert rows[-1].slug == "postgres" and rows[-1].lift == pytest.approx(10 / 9)
+    assert rows[-1].technology == "postgres" and rows[-1].lift == pytest.approx(10 / 9)
 
 
 def test_cooccurring_pairs(graph):
@@ -94,7 +94,7 @@ def test_cooccurring_pairs(graph):
     # ruby & rails: SM VA GoRails, nothing else uses either: lift 3·10/(3·3) = 10/3.
     # elixir & phoenix: 4 and 4 alike: lift 4·10/(4·4) = 2.5, ahead of ubuntu & digitalocean (3·10/(3·4) = 2.5)
     # on shared companies.
-    assert [(r.a_slug, r.b_slug, r.shared) for r in rows] == [("ruby", "rails", 3), ("elixir", "phoenix", 4)]
+    assert [(r.a, r.b, r.shared) for r in rows] == [("ruby", "rails", 3), ("elixir", "phoenix", 4)]
     assert rows[0].lift == pytest.approx(10 / 3) and rows[1].lift == pytest.approx(2.5)
     assert cooccurring_pairs(graph, min_count=7) == []  # postgres (9) pairs with nothing used by 7 companies
 
@@ -112,7 +112,7 @@ def test_users_from_the_index_and_from_the_stacks(graph):
 def test_jaccard_of_remote_and_scrollkeeper(graph):
     [first] = similar(graph, "remote.com", limit=1)
     # shared: phoenix elixir react aws docker ecs gitlab-ci postgres stripe = 9; union 17 + 15 - 9 = 23
-    assert first.slug == "scrollkeeper"
+    assert first.company == "scrollkeeper"
     assert first.jaccard == pytest.approx(9 / 23)
     assert first.shared_count == 9
     assert first.only_there == [
@@ -124,7 +124,7 @@ def test_similar_and_cosine_on_a_tiny_graph(tiny):
     # N = 4; df: postgres 3, redis 2, rails 1, elixir 1
     idf_pg, idf_redis, idf_one = math.log(4 / 3), math.log(2), math.log(4)
     rows = similar(tiny, "Acme")
-    assert [(r.company, r.shared_count) for r in rows] == [("Bolt", 2), ("Coil", 1)]  # Dune shares nothing
+    assert [(r.name, r.shared_count) for r in rows] == [("Bolt", 2), ("Coil", 1)]  # Dune shares nothing
     assert rows[0].jaccard == pytest.approx(2 / 3) and rows[1].jaccard == pytest.approx(1 / 4)
     acme_norm = math.sqrt(idf_pg**2 + idf_redis**2 + idf_one**2)
     assert rows[0].cosine == pytest.approx((idf_pg**2 + idf_redis**2) / (acme_norm * math.sqrt(idf_pg**2 + idf_redis**2)))
@@ -135,7 +135,7 @@ def test_similar_and_cosine_on_a_tiny_graph(tiny):
 
 def test_similar_to_a_stack_not_in_the_graph(tiny):
     rows = similar_to_stack(tiny, ["Rails", "PostgreSQL", "redis"])
-    assert [(r.company, r.jaccard) for r in rows] == [("Acme", 1.0), ("Bolt", pytest.approx(2 / 3)), ("Coil", 0.25)]
+    assert [(r.name, r.jaccard) for r in rows] == [("Acme", 1.0), ("Bolt", pytest.approx(2 / 3)), ("Coil", 0.25)]
     with pytest.raises(UnknownName):
         similar_to_stack(tiny, ["postgres", "no-such-thing-xyz"])
 
@@ -143,9 +143,9 @@ def test_similar_to_a_stack_not_in_the_graph(tiny):
 def test_recommend(tiny):
     rows = recommend(tiny, "bolt")
     # Bolt's neighbours: Acme J = 2/3 (brings rails), Coil J = 1/3 (brings elixir)
-    assert [(r.slug, r.companies) for r in rows] == [("rails", ["Acme"]), ("elixir", ["Coil"])]
+    assert [(r.technology, r.companies, r.company_names) for r in rows] == [("rails", 1, ["Acme"]), ("elixir", 1, ["Coil"])]
     assert [r.score for r in rows] == [pytest.approx(2 / 3), pytest.approx(1 / 3)]
-    assert [r.slug for r in recommend(tiny, "bolt", neighbours=1)] == ["rails"]
+    assert [r.technology for r in recommend(tiny, "bolt", neighbours=1)] == ["rails"]
 
 
 # --- hosting / path / related / timeline ----------------------------------------------------------
@@ -154,14 +154,14 @@ def test_recommend(tiny):
 def test_hosting_of_elixir_companies(graph):
     rows = hosting(graph, "Elixir")
     # Smart Music aws, ScrollKeeper aws, Remote.com aws, Logflare gcp
-    assert [(h.slug, h.companies) for h in rows] == [("aws", 3), ("gcp", 1)]
+    assert [(h.provider, h.companies) for h in rows] == [("aws", 3), ("gcp", 1)]
     assert rows[0].company_names == ["Remote.com", "ScrollKeeper", "Smart Music"]
 
 
 def test_hosting_counts_a_company_on_two_providers_under_each(graph):
     # lets-encrypt: GoRails (digitalocean) and Nova ADC (digitalocean and aws); ties by name
-    assert [(h.provider, h.companies) for h in hosting(graph, "lets-encrypt")] == [("DigitalOcean", 2), ("AWS", 1)]
-    assert [(h.provider, h.companies) for h in hosting(graph, "laravel")] == [("AWS", 1), ("DigitalOcean", 1)]
+    assert [(h.name, h.companies) for h in hosting(graph, "lets-encrypt")] == [("DigitalOcean", 2), ("AWS", 1)]
+    assert [(h.name, h.companies) for h in hosting(graph, "laravel")] == [("AWS", 1), ("DigitalOcean", 1)]
 
 
 def test_path_between_a_technology_and_a_provider(graph):
@@ -216,15 +216,16 @@ Episodes
 @pytest.mark.parametrize("meet_in_the_middle", [20_000, 0])
 def test_path_of_four_and_five_hops(store, tmp_path, monkeypatch, meet_in_the_middle):
     """The tiny stacks under a podcast header: Dune (no stack) reaches the others only through its
-    episode and the podcast, Acme in four hops by one path, elixir (Coil's) in five."""
+    episode and the podcast, so only when asked: Acme in four hops by one path, elixir (Coil's) in five."""
     monkeypatch.setattr(queries.path, "MEET_IN_THE_MIDDLE_PAIRS", meet_in_the_middle)
     listing = tmp_path / "podcast.txt"
     listing.write_text(PODCAST_HEADER + TINY_LISTING.read_text(encoding="utf-8"), encoding="utf-8")
     load_listings([listing], store)
-    assert [p.chain for p in path(store, "company:Dune", "company:Acme")] == [
+    assert path(store, "company:Dune", "company:Acme") == []
+    assert [p.chain for p in path(store, "company:Dune", "company:Acme", through_podcast=True)] == [
         "Dune <-FEATURES- Dune Is a Sand Shop <-HAS_EPISODE- Running in Production "
         "-HAS_EPISODE-> Acme Is a Rocket Shop -FEATURES-> Acme"]
-    assert [p.chain for p in path(store, "company:Dune", "elixir")] == [
+    assert [p.chain for p in path(store, "company:Dune", "elixir", through_podcast=True)] == [
         "Dune <-FEATURES- Dune Is a Sand Shop <-HAS_EPISODE- Running in Production "
         "-HAS_EPISODE-> Coil Is a Spring Shop -FEATURES-> Coil -USES-> Elixir"]
 
@@ -261,7 +262,7 @@ def test_related_with_topic_evidence(graph):
 def test_timeline(graph):
     rows = timeline(graph, "influxdb")
     # Nova ADC, Dec 19 2019: topic 12:46; Smart Music, Feb 10 2020: topics 18:29 and 19:32
-    assert [(a.date, a.company, a.in_stack, a.timestamps) for a in rows] == [
+    assert [(a.date, a.company_name, a.in_stack, a.timestamps) for a in rows] == [
         ("2019-12-19", "Nova ADC", True, ["12:46"]),
         ("2020-02-10", "Smart Music", True, ["18:29", "19:32"]),
     ]
@@ -279,4 +280,4 @@ def test_limit_zero_and_unknown_names(graph):
         hosting(graph, "no-such-tech-xyz")
     with pytest.raises(UnknownName):
         similar(graph, "No Such Company")
-    assert [u.company for u in who_uses(graph, "victorops")] == ["Smart Music"]
+    assert [(u.company, u.name) for u in who_uses(graph, "victorops")] == [("smart-music", "Smart Music")]

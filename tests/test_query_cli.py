@@ -13,16 +13,16 @@ from cli_helpers import invoke, one_line_error
 def test_hosting_json(loaded_store):
     result = invoke("hosting", "ELIXIR", "--format", "json", store=loaded_store, check=True)
     # Smart Music, ScrollKeeper, Remote.com on AWS; Logflare on Google Cloud
-    assert [(row["provider"], row["companies"]) for row in json.loads(result.stdout)] == [("AWS", 3), ("Google Cloud", 1)]
+    assert [(row["name"], row["companies"]) for row in json.loads(result.stdout)] == [("AWS", 3), ("Google Cloud", 1)]
 
 
 def test_cooccurring_json_and_limit_zero(loaded_store):
     result = invoke("cooccurring", "postgresql", "--limit", "2", "--format", "json", store=loaded_store, check=True)
-    assert [(row["slug"], row["shared"]) for row in json.loads(result.stdout)] == [("aws", 6), ("redis", 6)]
+    assert [(row["technology"], row["shared"]) for row in json.loads(result.stdout)] == [("aws", 6), ("redis", 6)]
     none = invoke("cooccurring", "postgres", "--limit", "0", "--format", "json", store=loaded_store, check=True)
     assert none.stdout.strip() == "[]"
     csv = invoke("timeline", "redis", "--limit", "0", "--format", "csv", store=loaded_store, check=True)
-    assert csv.stdout.strip() == "date,episode,company,in_stack,timestamps"
+    assert csv.stdout.strip() == "date,episode,company_name,company,in_stack,timestamps,listen"
 
 
 def test_path_table(loaded_store):

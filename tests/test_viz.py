@@ -23,8 +23,8 @@ from visualizations.pages import build_page, external_resources, page_graph
 def test_store_graph_on_each_backend(store):
     load_listings([str(LISTING)], store)
     graph = store_graph(store)
-    # as in test_export: 833 nodes and 896 + 462 MENTIONS relationships
-    assert (graph.number_of_nodes(), graph.number_of_edges()) == (833, 1358)
+    # as in test_export: 864 nodes and 896 + 465 MENTIONS + 98 decision relationships
+    assert (graph.number_of_nodes(), graph.number_of_edges()) == (864, 1459)
     assert graph.nodes["Technology:aws"]["labels"] == ["HostingProvider", "Technology"]
     assert graph.nodes["Company:logflare"]["name"] == "Logflare"
     assert graph.has_edge("Company:logflare", "Technology:gcp", key="HOSTED_ON")
@@ -40,7 +40,8 @@ def test_store_graph_on_each_backend(store):
     center = find_node(graph, "logflare")
     assert center == "Company:logflare"  # the company wins over the technology of the same name
     around = ego_graph(graph, center, 1)
-    assert (around.number_of_nodes(), around.number_of_edges()) == (13, 14)
+    # and Logflare's 3 decisions (motivations for Elixir, Phoenix, GCP): 3 MADE, 3 CHOSE to its own stack
+    assert (around.number_of_nodes(), around.number_of_edges()) == (13 + 3, 14 + 3 + 3)
 
 
 def test_page_is_offline_and_escapes_data(falkordb_store):
@@ -65,7 +66,7 @@ def test_viz_cli_errors(loaded_store, tmp_path):
     unknown = invoke("viz", "--kind", "ego", "--around", "NoSuchThing", "--output", str(tmp_path / "x.html"),
                      store=loaded_store)
     assert unknown.exit_code == 1
-    assert unknown.stderr.strip().splitlines() == ["stackgraph: error: no node named 'NoSuchThing' "
-                                                   "(try a company, technology, person or episode name)"]
+    assert unknown.stderr.strip().splitlines() == ["stackgraph: error: no company, technology, person or episode "
+                                                   "named 'NoSuchThing' in the store"]
     ok = invoke("viz", "--kind", "similar", "--output", str(tmp_path / "s.html"), store=loaded_store)
     assert ok.exit_code == 0 and ok.stderr.strip().endswith("10 nodes, 44 edges")

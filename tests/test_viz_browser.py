@@ -113,7 +113,8 @@ def test_similar_companies_page(browser, loaded, tmp_path):
 
 def test_ego_page_and_its_tooltip(browser, loaded, tmp_path):
     state = viz_page(browser, loaded, tmp_path, "ego", "--kind", "ego", "--around", "Logflare")
-    assert (state["nodes"], state["edges"]) == (13, 14)
+    # and Logflare's 3 decisions (as in test_viz): 3 MADE, 3 CHOSE
+    assert (state["nodes"], state["edges"]) == (13 + 3, 14 + 3 + 3)
     tooltip = browser.execute_script("return nodes.get('Company:logflare').title.textContent")
     # The company's stack and episode, as the listing gives them.
     assert "Logflare Is a Log Management and Event Analytics Platform" in tooltip
@@ -142,7 +143,8 @@ def test_markup_in_the_data_shows_as_text_and_runs_nothing(browser, tmp_path):
     run("load", "--quiet", str(listing), store=store)
     for kind in ("graph", "ego"):
         page = tmp_path / f"hostile-{kind}.html"
-        run("viz", "--kind", kind, "--around", XSS_TITLE, "--output", str(page), store=store)
+        around = ["--around", XSS_TITLE] if kind == "ego" else []  # the whole graph has no centre
+        run("viz", "--kind", kind, *around, "--output", str(page), store=store)
         state = open_page(browser, page)
         assert browser.execute_script("return [window.__sgPwned, window.__sgPwned2]") == [None, None]
         assert browser.execute_script("return document.querySelectorAll('img[src=x]').length") == 0

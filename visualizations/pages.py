@@ -4,7 +4,8 @@ Four kinds:
 
 - ``graph``: every node and relationship of the store;
 - ``ego``: the nodes within N hops of one entity;
-- ``cooccurrence``: technologies, an edge where companies use both (width = how many);
+- ``cooccurrence``: technologies, an edge where companies use both (width = how many); optionally
+  with the decisions between them, arrows from the rejected or previous one to the chosen one;
 - ``similar``: companies, an edge where stacks overlap (width = Jaccard of the stacks).
 
 Colour by node type (technologies by category) with a legend, size by degree,
@@ -22,7 +23,7 @@ import html
 import json
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ import networkx as nx
 from jinja2 import Environment, FileSystemLoader
 from pyvis.network import Network
 
+from visualizations.decision_layer import with_decisions
 from visualizations.networkx_export import (
     cooccurrence_graph,
     ego_graph,
@@ -47,7 +49,12 @@ LABEL_COLOURS = {
     "Library": "#b15928",
     "Topic": "#a6cee3",
     "Link": "#bdbdbd",
+    "Decision": "#ff7f00",
 }
+DECISION_COLOUR = "#d62728"
+# How a decision reads, from its key's technologies (chosen, then the other one).
+_DECISION_DISPLAY = {"chose_over": "{0} over {1}", "moved_from": "{1} → {0}", "compared": "{0} vs {1}",
+                     "motivation": "why {0}"}
 
 
 # Kenneth Kelly's colours of maximum contrast (less white and black): the first twenty
@@ -73,6 +80,7 @@ def distinct_colours(count: int) -> list[str]:
     return colours
 
 
+HOSTING_CATEGORY = "hosting"
 HOSTING_COLOUR = "#00B5AD"  # teal: no Kelly colour is near it, so hosting providers stand out
 
 PHYSICS_OPTIONS = {
@@ -95,6 +103,13 @@ PHYSICS_OPTIONS = {
 
 _CDN_TAG = re.compile(r"<(script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//[^>]*>(?:\s*</script>)?", re.I | re.S)
 _TEMPLATE_COMMENT = re.compile(r"<!--\s*<link[^>]*node_modules.*?-->", re.S)
+# pyvis's node search: an option per node, showing its key; then a reset button of its own beside it.
+_NODE_OPTION = re.compile(r'<option value="([^"]*)">\s*\1\s*</option>')
+_SEARCH_RESET = re.compile(
+    r'<div class="col-10 pb-2">(\s*<select[^>]*id="select-node".*?</select>\s*)</div>\s*'
+    r'<div class="col-2 pb-2">\s*<button[^>]*neighbourhoodHighlight\(\{nodes: \[\]\}\);"[^>]*>Reset Selection</button>\s*</div>',
+    re.S,
+)
 _EMPTY_HEADING = re.compile(r"(?:<center>\s*)?<h1>\s*</h1>(?:\s*</center>)?")
 _NETWORK_LINE = "network = new vis.Network(container, data, options);"
 
@@ -162,6 +177,11 @@ def _display(key: str, data: dict[str, Any]) -> str:
         return text if len(text) <= 40 else text[:39] + "…"
     if label == "Link":
         return str(data.get("domain") or data.get("url") or key)
+    if label == "Decision":
+        # The key ends in kind/chosen[/other] (loaders/decisions.py); the kind is also a property.
+        kind = str(data.get("kind"))
+        technologies = key.split(f"/{kind}/", 1)[-1].split("/")
+        return _DECISION_DISPLAY.get(kind, "{0}").format(*technologies, "")
     return str(data.get("name") or data.get("title") or key.partition(":")[2])
 
 
@@ -222,6 +242,14 @@ class _Facts:
         elif label == "Link":
             add("url", data.get("url"))
             add("note", data.get("note"))
+        elif label == "Decision":
+            add("kind", str(data.get("kind", "")).replace("_", " ") + (" (planned)" if data.get("planned") else ""))
+            add("made by", self.names(into.get("MADE", [])))
+            add("chose", self.names(out.get("CHOSE", [])))
+            add("over", self.names(out.get("OVER", [])))
+            add("weighed", self.names(out.get("WEIGHED", [])))
+            add("said", [str(self.graph.nodes[k].get("text") or "") for k in into.get("STATES", [])
+                         if self.graph.nodes[k].get("label") == "Topic"])
         elif label == "Podcast":
             add("author", data.get("author"))
             add("episodes", len(out.get("HAS_EPISODE", [])) or None)
@@ -232,9 +260,10 @@ def _colour(data: dict[str, Any], categories: dict[str, str]) -> tuple[str, str]
     """(colour, legend entry) of a node."""
     label = data.get("label", "")
     if label == "Technology":
-        if "HostingProvider" in data.get("labels", []):
-            return HOSTING_COLOUR, "Technology: hosting provider"
         category = str(data.get("category") or "other")
+        # A technology of the catalog's hosting category and one a company is hosted on are one entry.
+        if category == HOSTING_CATEGORY or "HostingProvider" in data.get("labels", []):
+            return HOSTING_COLOUR, "Technology: hosting provider"
         return categories[category], f"Technology: {category}"
     return LABEL_COLOURS.get(label, "#999999"), label
 
@@ -248,14 +277,18 @@ def build_page(shown: nx.Graph, full: nx.MultiDiGraph, heading: str, weighted: b
     >>> "<title>Tiny</title>" in page, "16 nodes, 19 edges" in page, external_resources(page)
     (True, True, [])
     """
-    net = Network(height="92vh", width="100%", directed=shown.is_directed(), cdn_resources="in_line",
+    # A layer of decision arrows over an undirected graph: the network is directed (pyvis would merge
+    # an arrow into a co-occurrence edge between the same two technologies), its other edges arrowless.
+    arrowless = not shown.is_directed() and any("decisions" in data for *_, data in shown.edges(data=True))
+    net = Network(height="92vh", width="100%", directed=shown.is_directed() or arrowless, cdn_resources="in_line",
                   select_menu=True, filter_menu=True, heading="")
     # Autoescape: the template puts node ids and the heading into HTML (the select menu).
     net.templateEnv = Environment(loader=FileSystemLoader(net.template_dir), autoescape=True)
     facts = _Facts(full)
     # Colours go to the categories this page shows, in name order, so that they stay distinct.
     shown_data = (full.nodes[key] if key in full else shown.nodes[key] for key in shown.nodes)
-    names = sorted({str(d.get("category") or "other") for d in shown_data if d.get("label") == "Technology"})
+    names = sorted({str(d.get("category") or "other") for d in shown_data if d.get("label") == "Technology"}
+                   - {HOSTING_CATEGORY})
     categories = dict(zip(names, distinct_colours(len(names))))
     legend: dict[str, str] = {}
     degrees = dict(shown.degree(weight=None))
@@ -279,7 +312,13 @@ def build_page(shown: nx.Graph, full: nx.MultiDiGraph, heading: str, weighted: b
         edges = ((a, b, None, d) for a, b, d in shown.edges(data=True))
     for source, target, rel_type, data in edges:
         options: dict[str, Any] = {}
-        if weighted:
+        if "decisions" in data:
+            source, target = data["left"], data["taken"]  # the multigraph keeps no direction
+            legend["→ decided: from the one left to the one chosen"] = DECISION_COLOUR
+            options.update(arrows="to", color=DECISION_COLOUR, width=round(1 + 1.5 * data["decisions"], 2),
+                           title=_esc(f"{data['decisions']} decision(s): from {_display(source, full.nodes[source])} "
+                                      f"to {_display(target, full.nodes[target])}"))
+        elif weighted:
             weight = data.get("weight", 1)
             options["width"] = round(1 + (4 * weight if weight <= 1 else 1.5 * weight), 2)
             shared = data.get("shared")
@@ -288,13 +327,38 @@ def build_page(shown: nx.Graph, full: nx.MultiDiGraph, heading: str, weighted: b
         else:
             options["title"] = _esc(rel_type or data.get("type", ""))
             options["type"] = rel_type or data.get("type", "")
+        if arrowless and "arrows" not in options:
+            options["arrows"] = {"to": {"enabled": False}}
         net.add_edge(source, target, **options)
     net.set_options(json.dumps(PHYSICS_OPTIONS))
     page = net.generate_html()
-    return _finish(page, heading, legend, shown)
+    return _finish(page, heading, legend, shown, _search_names(shown, full))
 
 
-def _finish(page: str, heading: str, legend: dict[str, str], shown: nx.Graph) -> str:
+def _search_names(shown: nx.Graph, full: nx.MultiDiGraph) -> dict[str, str]:
+    """What the node search lists for each node: its display name, and its kind when two share it
+    (Logflare the company and Logflare the technology)."""
+    names = {key: _display(key, full.nodes[key] if key in full else shown.nodes[key]) for key in shown.nodes}
+    counts = Counter(names.values())
+    return {key: f"{name} ({key.partition(':')[0].lower()})" if counts[name] > 1 else name
+            for key, name in names.items()}
+
+
+def _searchable(page: str, names: dict[str, str]) -> str:
+    """The node search lists display names (its option values stay the node keys), and one reset
+    button clears both the search's highlight and the filter."""
+    shown = {html.escape(key): html.escape(name) for key, name in names.items()}
+    page = _NODE_OPTION.sub(lambda m: f'<option value="{m[1]}">{shown.get(m[1], m[1])}</option>', page)
+    page = page.replace("Select a Node by ID", "Search a node by name")
+    filter_reset = 'onclick="clearFilter(true)"'
+    if filter_reset in page:
+        page = _SEARCH_RESET.sub('<div class="col-12 pb-2">\\1</div>', page, count=1)
+        page = page.replace(filter_reset, 'onclick="neighbourhoodHighlight({nodes: []}); clearFilter(true)"', 1)
+    return page
+
+
+def _finish(page: str, heading: str, legend: dict[str, str], shown: nx.Graph, names: dict[str, str]) -> str:
+    page = _searchable(page, names)
     page = _CDN_TAG.sub("", page)
     page = _TEMPLATE_COMMENT.sub("", page)
     page = _EMPTY_HEADING.sub("", page)  # the heading is in the legend box
@@ -327,7 +391,7 @@ def external_resources(page: str) -> list[str]:
 
 
 def page_graph(full: nx.MultiDiGraph, kind: str = "graph", around: str | None = None, depth: int = 1,
-               min_count: int = 1) -> tuple[nx.Graph, str, bool]:
+               min_count: int = 1, decisions: bool = False) -> tuple[nx.Graph, str, bool]:
     """(graph to show, heading, weighted edges?) for a page kind.
 
     >>> from visualizations.networkx_export import store_graph
@@ -343,23 +407,28 @@ def page_graph(full: nx.MultiDiGraph, kind: str = "graph", around: str | None = 
         center = find_node(full, around)
         if center is None:
             raise LookupError(f"no node named {around!r} (try a company, technology, person or episode name)")
-        return ego_graph(full, center, depth), f"Around {_display(center, full.nodes[center])} ({depth} hop(s))", False
+        hops = "1 hop" if depth == 1 else f"{depth} hops"
+        return ego_graph(full, center, depth), f"Around {_display(center, full.nodes[center])} ({hops})", False
     if kind == "cooccurrence":
-        return cooccurrence_graph(full, min_count), f"Technologies used together (at least {min_count} companies)", True
+        heading = f"Technologies used together (at least {min_count} companies)"
+        together = cooccurrence_graph(full, min_count)
+        if decisions:
+            return with_decisions(together, full), heading + ", and the decisions between them", True
+        return together, heading, True
     if kind == "similar":
         return similar_companies_graph(full, min_count), f"Similar companies (sharing at least {min_count} technologies)", True
     raise ValueError(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}")
 
 
 def write_page(full: nx.MultiDiGraph, output: str | Path, kind: str = "graph", around: str | None = None,
-               depth: int = 1, min_count: int = 1) -> nx.Graph:
+               depth: int = 1, min_count: int = 1, decisions: bool = False) -> nx.Graph:
     """Write one page to ``output``; returns the graph it shows.
 
     >>> from visualizations.networkx_export import store_graph
     >>> shown = write_page(store_graph(store), tmp_path / "ego.html", kind="ego", around="Bolt")
-    >>> shown.number_of_nodes(), "Around Bolt (1 hop(s))" in (tmp_path / "ego.html").read_text()
+    >>> shown.number_of_nodes(), "Around Bolt (1 hop)" in (tmp_path / "ego.html").read_text()
     (5, True)
     """
-    shown, heading, weighted = page_graph(full, kind, around, depth, min_count)
+    shown, heading, weighted = page_graph(full, kind, around, depth, min_count, decisions)
     Path(output).write_text(build_page(shown, full, heading, weighted), encoding="utf-8")
     return shown

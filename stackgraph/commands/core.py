@@ -4,31 +4,39 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sys
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from stackgraph.app import App, format_option, handle_errors, pass_app
-from stackgraph.output import render
+from stackgraph.app import EXIT_INTERRUPTED, EXIT_INVALID, App, fail, format_option, handle_errors, limit_option, pass_app
+from stackgraph.output import changes_summary, render
 
 if TYPE_CHECKING:
     from loaders.pipeline import CheckedListing
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, metavar="PATH_OR_URL...", type=click.Path())
 @click.option("--skip-invalid", is_flag=True, help="Load the valid episodes and report the invalid ones.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"], case_sensitive=False), default="text",
+              show_default=True, help="text: the summary on stderr; json: as an object on stdout.")
 @pass_app
 @handle_errors
-def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool) -> None:
-    """Load podcast listing files into the store.
+def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool, fmt: str) -> None:
+    """Load podcast listings and RSS/Atom feeds, from files or http(s) URLs, into the store.
+
+    A file is a listing or a feed by its content, whatever its name. A URL is
+    fetched conditionally: a feed unchanged since its last load is not read
+    again, and nothing is written for it.
 
     By default nothing is written when any episode is invalid (the error names
     the file and line). Every load merges into the graph: loading the same
     listing again changes nothing, and re-running an interrupted load
-    completes it.
+    completes it. The summary counts episodes listed more than once (the same
+    id) as repeated: they are loaded once, the last listing winning.
 
     \b
     Example:
@@ -37,7 +45,7 @@ def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool) -> N
     from loaders.pipeline import load_listings
 
     with contextlib.ExitStack() as cleanup:
-        total = 0
+        total = written = 0
         bar: Any = None
 
         def on_checked(checked: CheckedListing) -> None:
@@ -45,7 +53,8 @@ def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool) -> N
             total = checked.episodes
 
         def progress(episodes: int) -> None:
-            nonlocal bar
+            nonlocal bar, written
+            written += episodes
             if quiet:
                 return
             if bar is None:  # from the first batch written: an invalid listing says only why
@@ -56,15 +65,30 @@ def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool) -> N
 
         if not quiet and sys.stderr.isatty():  # progress is for people, not for logs
             click.echo(f"Reading {len(paths)} listing file(s)…", err=True)
-        report = load_listings(
-            paths, app.store, skip_invalid=skip_invalid, on_checked=on_checked, progress=progress
-        )
+        try:
+            report = load_listings(
+                paths, app.store, skip_invalid=skip_invalid, on_checked=on_checked, progress=progress
+            )
+        except KeyboardInterrupt:
+            if total:
+                fail(f"interrupted after {written} of {total} episodes were written; "
+                     "run the same load again to complete it", EXIT_INTERRUPTED)
+            raise
     for error in report.skipped:
         click.echo(f"skipped: {error}", err=True)
+    for url in report.unchanged:
+        click.echo(f"{url}: not modified since its last load", err=True)
     added = report.added()
+    distinct = report.episodes - report.repeated
+    if fmt == "json":
+        click.echo(json.dumps({"store": app.store.describe(), "files": report.files, "episodes": distinct,
+                               "listed": report.episodes, "repeated": report.repeated,
+                               "skipped": [str(error) for error in report.skipped], "added": added}, indent=2))
+        return
     summary = ", ".join(f"{n:+d} {name}" for name, n in {**added["nodes"], **added["relationships"]}.items())
     click.echo(
-        f"Loaded {report.episodes} episode(s) from {report.files} file(s) into {app.store.describe()}"
+        f"Loaded {distinct} episode(s) from {report.files} file(s) into {app.store.describe()}"
+        + (f" ({report.episodes} listed, {report.repeated} repeated)" if report.repeated else "")
         + (f", skipped {len(report.skipped)} invalid" if report.skipped else "")
         + f": {summary or 'nothing new'}",
         err=True,
@@ -72,23 +96,31 @@ def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool) -> N
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option
+@limit_option
 @pass_app
 @handle_errors
-def stats(app: App, fmt: str) -> None:
+def stats(app: App, fmt: str, limit: int | None) -> None:
     """Count nodes per label and relationships per type.
+
+    Columns: kind (node or relationship), name (its label or type), count. JSON is
+    one object, {"nodes": {label: count}, "relationships": {type: count}}.
 
     \b
     Example:
       stackgraph stats --format json
     """
     counts = app.store.counts()
-    if fmt == "json":
-        click.echo(json.dumps(counts, indent=2))
-        return
     rows = [{"kind": "node", "name": k, "count": v} for k, v in counts["nodes"].items()]
     rows += [{"kind": "relationship", "name": k, "count": v} for k, v in counts["relationships"].items()]
-    click.echo(render(rows, "table", ["kind", "name", "count"]))
+    rows = rows[:limit]  # --limit is never negative: None keeps all
+    if fmt == "json":
+        click.echo(json.dumps({
+            "nodes": {r["name"]: r["count"] for r in rows if r["kind"] == "node"},
+            "relationships": {r["name"]: r["count"] for r in rows if r["kind"] == "relationship"},
+        }, indent=2))
+        return
+    click.echo(render(rows, fmt, ["kind", "name", "count"]))
 
 
 def _parse_param(text: str) -> tuple[str, Any]:
@@ -101,41 +133,69 @@ def _parse_param(text: str) -> tuple[str, Any]:
         return name.strip(), value
 
 
+def _missing_parameters(query: str, parameters: dict[str, Any]) -> list[str]:
+    """The $names the query uses that no --param gives, in order of use."""
+    used = re.findall(r"\$(?:`([^`]+)`|([A-Za-z_][A-Za-z0-9_]*))", query)
+    return [name for name in dict.fromkeys(quoted or bare for quoted, bare in used) if name not in parameters]
+
+
 @click.command()
 @click.argument("query")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
               help="A query parameter ($NAME). VALUE is read as JSON when it parses (5, true, [1,2]), else as text.")
 @format_option
+@limit_option
 @click.option("--write", is_flag=True,
               help="Allow the query to change the graph (read-only without it). The co-occurrence counts are then "
                    "distrusted until the next load or `stackgraph reindex`.")
 @pass_app
 @handle_errors
-def cypher(app: App, query: str, params: tuple[str, ...], fmt: str, write: bool) -> None:
-    """Run a Cypher query; read-only unless --write.
+def cypher(app: App, query: str, params: tuple[str, ...], fmt: str, limit: int | None, write: bool) -> None:
+    """Run a Cypher query; read-only unless --write (which reports what changed).
 
-    Pass user values as parameters, not pasted into the query text.
+    Pass user values as parameters, not pasted into the query text. Columns: the
+    query's RETURN columns.
 
     \b
     Examples:
       stackgraph cypher "MATCH (t:Technology {id: \\$id})<-[:USES]-(c) RETURN c.name AS company" -p id=elixir
       stackgraph cypher "MATCH (e:Episode) RETURN e.title AS title, e.date AS date" --format csv
     """
+    if not query.strip():
+        fail("the query is empty; give a Cypher statement, e.g. \"MATCH (n) RETURN count(n) AS nodes\"", EXIT_INVALID)
     from domain.cooccurrence import untracked_write
+    from graph import QueryError, ReadOnlyRefusal
 
     parameters = dict(_parse_param(p) for p in params)
-    with untracked_write(app.store) if write else contextlib.nullcontext():
-        rows = app.store.run(query, parameters, write=write)
-    click.echo(render(rows, fmt))
+    try:
+        with untracked_write(app.store) if write else contextlib.nullcontext():
+            outcome = app.store.run_counted(query, parameters, write=write)
+    except ReadOnlyRefusal:
+        fail("this statement writes, and the query runs read-only: add --write to let it change the graph",
+             EXIT_INVALID)
+    except QueryError:
+        if missing := _missing_parameters(query, parameters):
+            fail(f"no value for {', '.join('$' + name for name in missing)}: give it with "
+                 f"--param {missing[0]}=VALUE", EXIT_INVALID)
+        raise
+    click.echo(render(outcome.rows[:limit], fmt))
+    if write:
+        click.echo(changes_summary(outcome.changes).capitalize(), err=True)
 
 
 @click.command()
-@click.option("--unknown", is_flag=True, help="List the technologies in the store that the catalog does not know.")
+@click.option("--unknown", is_flag=True,
+              help="List the technologies in the store that the catalog does not know, with the category guessed for each.")
 @format_option
+@limit_option
 @pass_app
 @handle_errors
-def catalog(app: App, unknown: bool, fmt: str) -> None:
+def catalog(app: App, unknown: bool, fmt: str, limit: int | None) -> None:
     """Show the technology catalog, or (--unknown) the store's slugs it lacks.
+
+    Columns: technology (the slug), name, category, hosting (yes for a hosting
+    provider), aliases (other spellings that name it); with --unknown
+    technology and name only.
 
     \b
     Examples:
@@ -146,15 +206,17 @@ def catalog(app: App, unknown: bool, fmt: str) -> None:
 
     known = Catalog.default()
     if unknown:
-        rows = app.store.run("MATCH (t:Technology) RETURN t.id AS slug, t.name AS name ORDER BY slug")
-        missing = set(known.unknown(row["slug"] for row in rows))
-        click.echo(render([row for row in rows if row["slug"] in missing], fmt, ["slug", "name"]))
+        rows = app.store.run("MATCH (t:Technology) RETURN t.id AS technology, t.name AS name, t.category AS category "
+                             "ORDER BY technology")
+        missing = set(known.unknown(row["technology"] for row in rows))
+        click.echo(render([row for row in rows if row["technology"] in missing][:limit], fmt,
+                          ["technology", "name", "category"]))
         return
     rows = [
-        {"slug": e.slug, "name": e.name, "category": e.category, "hosting": e.hosting, "aliases": list(e.aliases)}
+        {"technology": e.slug, "name": e.name, "category": e.category, "hosting": e.hosting, "aliases": list(e.aliases)}
         for e in known.entries
     ]
-    click.echo(render(rows, fmt))
+    click.echo(render(rows[:limit], fmt))
 
 
 COMMANDS = [load, stats, cypher, catalog]

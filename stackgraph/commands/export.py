@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from stackgraph.app import EXIT_INVALID, App, fail, handle_errors, pass_app
+from stackgraph.app import (
+    EXIT_INVALID, App, fail, format_option, handle_errors, limit_option, pass_app, require_folder_of,
+)
 from stackgraph.output import render
+from stackgraph.progress import step
 
 # visualizations.networkx_export.EXPORT_FORMATS and the keys of visualizations.rdf_export.RDF_FORMATS,
 # spelled out: those modules import networkx and rdflib (a test checks they agree).
@@ -43,27 +45,33 @@ def export(app: App, fmt: str, output: str | None) -> None:
       stackgraph export --format graphml --output graph.graphml
       stackgraph export --format turtle > graph.ttl
     """
+    if output:
+        require_folder_of(output)
     from visualizations.networkx_export import export_text, store_graph
 
-    graph = store_graph(app.store)
-    if fmt in EXPORT_FORMATS:
-        text = export_text(graph, fmt)
-    else:
-        from visualizations.rdf_export import export_rdf, networkx_to_rdf
+    with step(f"Reading the graph from {app.store.describe()}"):
+        graph = store_graph(app.store)
+    with step(f"Writing it as {fmt}"):
+        if fmt in EXPORT_FORMATS:
+            text = export_text(graph, fmt)
+        else:
+            from visualizations.rdf_export import export_rdf, networkx_to_rdf
 
-        text = export_rdf(networkx_to_rdf(graph), fmt)
+            text = export_rdf(networkx_to_rdf(graph), fmt)
     _emit(text, output)
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option
+@limit_option
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed of the Louvain community search.")
 @pass_app
 @handle_errors
-def analyze(app: App, fmt: str, seed: int) -> None:
+def analyze(app: App, fmt: str, limit: int | None, seed: int) -> None:
     """Centrality and communities of technologies.
 
-    degree and betweenness: on the company-technology graph (a technology
+    Columns: technology (slug), name, category, companies (how many use it),
+    degree, betweenness and community. degree and betweenness: on the company-technology graph (a technology
     used by many otherwise unrelated stacks scores high). community: Louvain
     communities of the co-occurrence graph (weight = companies using both),
     numbered largest first; the stack families such as Elixir/Phoenix.
@@ -75,20 +83,22 @@ def analyze(app: App, fmt: str, seed: int) -> None:
     """
     from visualizations.networkx_export import store_graph, technology_analysis
 
-    rows = technology_analysis(store_graph(app.store), seed=seed)
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    click.echo(render(rows, "table", ["technology", "category", "companies", "degree", "betweenness", "community"]))
+    with step(f"Reading the graph from {app.store.describe()}"):
+        graph = store_graph(app.store)
+    with step("Ranking technologies and finding communities"):
+        rows = technology_analysis(graph, seed=seed)[:limit]
+    columns = ["technology", "name", "category", "companies", "degree", "betweenness", "community"]
+    click.echo(render(rows, fmt, columns))
 
 
 @click.command()
 @click.argument("query")
 @click.option("--data", "data_path", type=click.Path(exists=True, dir_okay=False), required=True,
               help="An RDF file from `stackgraph export` (format from the extension: .ttl, .jsonld, .nt).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@format_option
+@limit_option
 @handle_errors
-def sparql(query: str, data_path: str, fmt: str) -> None:
+def sparql(query: str, data_path: str, fmt: str, limit: int | None) -> None:
     """Run a SPARQL SELECT (or ASK) over an RDF export; no store needed.
 
     Prefixes schema: (https://schema.org/) and sg: (https://stackgraph.dev/vocab#) are predefined.
@@ -113,7 +123,7 @@ def sparql(query: str, data_path: str, fmt: str) -> None:
         rows = sparql_rows(graph, query)
     except Exception as error:  # pyparsing and rdflib errors
         fail(f"bad SPARQL query: {str(error).splitlines()[0] if str(error) else type(error).__name__}", EXIT_INVALID)
-    click.echo(render(rows, fmt))
+    click.echo(render(rows[:limit], fmt))
 
 
 COMMANDS = [export, analyze, sparql]
