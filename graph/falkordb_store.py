@@ -25,7 +25,7 @@ from graph.errors import QueryError, ReadOnlyRefusal, StoreError, StoreUnavailab
 from graph.falkordb_params import cypher_parameters
 from graph.falkordb_server import EmbeddedFalkorDB, say_on_stderr
 from graph.model import Schema
-from graph.store import CHANGE_COUNTERS, GraphStore, Outcome, Row
+from graph.store import CHANGE_COUNTERS, GraphStore, Outcome
 from graph.writer import UpsertStatement
 
 GRAPH_NAME = "stackgraph"
@@ -118,15 +118,8 @@ class FalkorDBStore(GraphStore):
     def describe(self) -> str:
         return str(self._server.directory)
 
-    def run(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[Row]:
-        """Run one statement; GRAPH.RO_QUERY unless ``write=True``.
-
-        >>> store.run("RETURN $x + 1 AS y", {"x": 1})
-        [{'y': 2}]
-        """
-        return self.run_counted(query, params, write=write).rows
-
     def run_counted(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> Outcome:
+        """GRAPH.RO_QUERY unless ``write=True``."""
         result = self._query("GRAPH.QUERY" if write else "GRAPH.RO_QUERY", query, params)
         columns = [name for _, name in result.header]
         rows = [dict(zip(columns, (plain(value) for value in row))) for row in result.result_set]

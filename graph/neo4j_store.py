@@ -21,7 +21,7 @@ from neo4j.time import Date, DateTime, Duration, Time
 from graph.dialect import NEO4J
 from graph.errors import QueryError, ReadOnlyRefusal, StoreError, StoreUnavailable
 from graph.model import Schema
-from graph.store import CHANGE_COUNTERS, GraphStore, Outcome, Row
+from graph.store import CHANGE_COUNTERS, GraphStore, Outcome
 from graph.writer import UpsertStatement
 
 CONNECTION_TIMEOUT_S = 5.0
@@ -139,15 +139,9 @@ class Neo4jStore(GraphStore):
         """The URI, and the database when one was named: ``bolt://host:7687 (database movies)``."""
         return self._uri if self._database is None else f"{self._uri} (database {self._database})"
 
-    def run(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[Row]:
-        """Run one statement in a read transaction, or a write one with ``write=True``.
-
-        A write in a read-only run raises ``QueryError("read-only run refused a write (…); pass write=True")``.
-        """
-
-        return self.run_counted(query, params, write=write).rows
-
     def run_counted(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> Outcome:
+        """In a read transaction, or a write one with ``write=True``; a write in a read-only run
+        raises ``ReadOnlyRefusal("read-only run refused a write (…); pass write=True")``."""
         self._confirm_writes()  # a query sees every write before it
 
         def work(tx: neo4j.ManagedTransaction) -> Outcome:

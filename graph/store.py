@@ -45,13 +45,16 @@ class GraphStore(abc.ABC):
     def __init__(self, schema: Schema):
         self.schema = schema
 
-    @abc.abstractmethod
     def run(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[Row]:
         """Run one Cypher statement; rows come back as dicts keyed by RETURN column.
 
         Read-only unless ``write=True``: a read-only run that tries to change the
-        graph raises :class:`graph.errors.QueryError` and changes nothing.
+        graph raises :class:`graph.errors.ReadOnlyRefusal` and changes nothing.
+
+        >>> store.run("RETURN $x + 1 AS y", {"x": 1})
+        [{'y': 2}]
         """
+        return self.run_counted(query, params, write=write).rows
 
     @abc.abstractmethod
     def run_counted(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> Outcome:
