@@ -9,8 +9,9 @@
 
 :func:`load_listings` runs them after a check pass over :func:`episodes`, so that by default
 nothing is written when any episode is invalid. The stores run a batch's writes while the next
-batch is extracted (FalkorDB confirms them at the next call). Every write is keyed on natural keys (a MERGE, or an episode's topics replaced with
-it), so a load run twice, or re-run after an interruption, leaves the same graph.
+batch is extracted (they confirm them at their next call). Every write is keyed on natural keys
+(a MERGE, or an episode's topics replaced with it), so a load run twice, or re-run after an
+interruption, leaves the same graph.
 
 >>> report = load_listings([TINY_LISTING], store)
 >>> report.episodes, report.added()
@@ -32,7 +33,7 @@ from loaders.decisions import forget_unstated
 from loaders.extract import episode_document, episode_id, podcast_document
 from loaders.listing import ListingEpisode, ListingError, PodcastHeader
 from loaders.fetch import FetchedFeed
-from loaders.precedence import ExactDurations
+from loaders.precedence import keep_exact_durations
 from loaders.remote import open_sources, remember
 from loaders.sources import read_source
 
@@ -129,17 +130,16 @@ def write(store: GraphStore, batches: Iterable[Batch], progress: Progress | None
 
     The one place where the counts are kept: each batch's new USES are counted before it is
     written (against the stacks it extends), and the sums are written once, at the end.
-    ``progress`` hears of a batch once the store has confirmed it: FalkorDB confirms a write
-    at its next call, so the server runs a batch while the next one is extracted. Decisions that
+    ``progress`` hears of a batch once the store has confirmed it: a store confirms a write at
+    its next call, so the server runs a batch while the next one is extracted. Decisions that
     only a replaced topic line stated go last.
     """
     store.ensure_schema()
-    exact = ExactDurations(store)
     index = CooccurrenceIndex(store)
     index.begin()
     written, unreported = 0, 0
     for batch in batches:
-        exact.keep(batch.document)
+        keep_exact_durations(store, batch.document)
         index.add(uses_in(batch.document))
         store.upsert(batch.document)  # confirms the batch before
         if progress and unreported:
