@@ -19,7 +19,7 @@ from domain import open_store
 from domain.schema import SCHEMA
 from loaders.pipeline import load_listings
 
-PACKAGES = ("graph", "domain", "loaders", "queries", "visualizations", "stackgraph")
+PACKAGES = ("graph", "domain", "loaders", "queries", "visualizations", "service", "stackgraph")
 TINY_LISTING = REPO / "tests" / "data" / "tiny.txt"
 
 
