@@ -13,10 +13,13 @@ from pydantic import BaseModel
 
 from queries.path import Path, path
 from service.deps import Store
-from service.params import DEFAULT_LIMIT, Limit
+from service.params import DEFAULT_LIMIT, TEXT, Limit
 from service.problems import RESPONSES
 
 router = APIRouter(prefix="/api", tags=["graph"], responses=RESPONSES)
+
+From = Annotated[str, Query(alias="from", min_length=1, max_length=1000, pattern=TEXT, description="A company, "
+                           "technology, person or episode; prefix the kind to choose: technology:logflare.")]
 
 
 class Health(BaseModel):
@@ -46,10 +49,8 @@ def stats(store: Store) -> Stats:
 
 
 @router.get("/path", response_model=list[Path])
-def shortest_paths(store: Store,
-                   start: Annotated[str, Query(alias="from", min_length=1, description="A company, technology, person "
-                                               "or episode; prefix the kind to choose: technology:logflare")],
-                   end: Annotated[str, Query(alias="to", min_length=1, description="As from")],
+def shortest_paths(store: Store, start: From, end: Annotated[str, Query(alias="to", min_length=1, max_length=1000,
+                                                                      pattern=TEXT, description="As from.")],
                    through_podcast: bool = False, limit: Limit = DEFAULT_LIMIT) -> list[Path]:
     """The shortest paths (up to 6 hops) between two named things, as ``stackgraph path``."""
     return path(store, start, end, limit=limit, through_podcast=through_podcast)

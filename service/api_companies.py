@@ -10,12 +10,13 @@ from queries.company import CompanyProfile, company_profile
 from queries.recommend import Recommendation, recommend
 from queries.similar import Similarity, similar, similar_to_stack
 from service.deps import Projection, Store
-from service.params import DEFAULT_LIMIT, Limit, Ranking
+from service.params import DEFAULT_LIMIT, STACK, TEXT, Limit, Ranking
 from service.problems import RESPONSES
 
 router = APIRouter(prefix="/api", tags=["companies"], responses=RESPONSES)
 
-Name = Annotated[str, Path(max_length=200, description="A company's name or slug, any case: GoRails, remote-com")]
+Name = Annotated[str, Path(max_length=200, pattern=TEXT,
+                           description="A company's name or slug, any case: GoRails, remote-com")]
 
 
 @router.get("/companies/{name}", response_model=CompanyProfile)
@@ -42,8 +43,8 @@ def recommendations(store: Store, projection: Projection, name: Name,
 
 @router.get("/similar", response_model=list[Similarity])
 def similar_to(store: Store, projection: Projection,
-               stack: Annotated[str, Query(max_length=10_000, description="Comma-separated technologies: "
-                                           "rails,postgres,redis")],
+               stack: Annotated[str, Query(max_length=10_000, pattern=STACK,
+                                           description="Comma-separated technologies: rails,postgres,redis")],
                by: Ranking = "jaccard", limit: Limit = DEFAULT_LIMIT) -> list[Similarity]:
     """Companies whose stacks resemble a stack that is not in the graph, as ``stackgraph similar --stack``."""
     technologies = [name for name in stack.split(",") if name.strip()]

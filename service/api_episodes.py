@@ -8,13 +8,14 @@ from fastapi import APIRouter, Path
 
 from queries.episode import EpisodeDetails, episode_details
 from service.deps import Store
+from service.params import TEXT
 from service.problems import RESPONSES
 
 router = APIRouter(prefix="/api", tags=["episodes"], responses=RESPONSES)
 
 
-Id = Annotated[str, Path(max_length=1000, description="The episode's id (e.g. 2020-01-06-learn-ruby-on-rails-"
-                         "through-screencast-tutorials-on-gorails) or its title, any case")]
+Id = Annotated[str, Path(max_length=1000, pattern=TEXT, description="The episode's id (e.g. 2020-01-06-learn-ruby-"
+                         "on-rails-through-screencast-tutorials-on-gorails) or its title, any case")]
 
 
 @router.get("/episodes/{id}", response_model=EpisodeDetails)

@@ -14,20 +14,22 @@ from queries.technologies import TechnologyMatch, TechnologyProfile, find_techno
 from queries.timeline import Appearance, timeline
 from queries.who_uses import Usage, who_uses
 from service.deps import Store
-from service.params import DEFAULT_LIMIT, Limit
+from service.params import DEFAULT_LIMIT, TEXT, Limit
 from service.problems import RESPONSES
 
 router = APIRouter(prefix="/api", tags=["technologies"], responses=RESPONSES)
 
-Name = Annotated[str, Path(max_length=200,
+Name = Annotated[str, Path(max_length=200, pattern=TEXT,
                            description="A technology's name, slug or alias, any case: PostgreSQL, postgres, pg")]
 MinCount = Annotated[int, Query(ge=1, le=1_000_000_000, description="Least number of companies a pair must share.")]
+Search = Annotated[str, Query(max_length=200, pattern=TEXT,
+                              description="A name, slug or alias, or the start of one; empty: every technology.")]
+Category = Annotated[str | None, Query(max_length=200, pattern=TEXT,
+                                       description="Keep only technologies of this category (e.g. database).")]
 
 
 @router.get("/technologies", response_model=list[TechnologyMatch])
-def technologies(store: Store, q: Annotated[str, Query(max_length=200, description="A name, slug or alias, "
-                                                        "or the start of one; empty: every technology")] = "",
-                 limit: Limit = DEFAULT_LIMIT) -> list[TechnologyMatch]:
+def technologies(store: Store, q: Search = "", limit: Limit = DEFAULT_LIMIT) -> list[TechnologyMatch]:
     """Technologies matching a name or the start of one, with category and how many companies use each."""
     return find_technologies(store, q, limit=limit)
 
@@ -46,8 +48,7 @@ def companies(store: Store, name: Name, limit: Limit = DEFAULT_LIMIT) -> list[Us
 
 @router.get("/technologies/{name}/cooccurring", response_model=list[Cooccurrence])
 def cooccurring_with(store: Store, name: Name,
-                     category: Annotated[str | None, Query(max_length=200, description="Keep only technologies "
-                                                           "of this category (e.g. database)")] = None,
+                     category: Category = None,
                      min_count: MinCount = 1, limit: Limit = DEFAULT_LIMIT) -> list[Cooccurrence]:
     """Technologies used by the same companies, with support, confidence, lift and Jaccard, as
     ``stackgraph cooccurring``."""
