@@ -25,7 +25,7 @@ from graph.dialect import FALKORDB
 from graph.errors import QueryError, ReadOnlyRefusal, StoreError, StoreUnavailable
 from graph.falkordb_params import cypher_parameters
 from graph.falkordb_server import SERVER_TIMEOUT_MS, EmbeddedFalkorDB, say_on_stderr
-from graph.limits import timed_out
+from graph.limits import check_query_text, timed_out
 from graph.model import Schema
 from graph.store import CHANGE_COUNTERS, GraphStore, Outcome
 from graph.writer import UpsertStatement
@@ -124,6 +124,7 @@ class FalkorDBStore(GraphStore):
         self, query: str, params: dict[str, Any] | None = None, *, write: bool = False, timeout: float | None = None
     ) -> Outcome:
         """GRAPH.RO_QUERY unless ``write=True``, with the time limit as its TIMEOUT argument."""
+        check_query_text(query)
         result = self._query("GRAPH.QUERY" if write else "GRAPH.RO_QUERY", query, params,
                              self.time_limit(timeout, write))
         columns = [name for _, name in result.header]
@@ -241,6 +242,11 @@ class FalkorDBStore(GraphStore):
                 raise ReadOnlyRefusal(READ_ONLY_REFUSAL) from None
             raise QueryError(_without_context(message)) from None
         except redis.ConnectionError as error:
+            if ended := self._server.how_it_ended(wait=1.0):
+                raise StoreUnavailable(
+                    f"the FalkorDB server of {self.describe()} stopped ({ended}) before it answered; "
+                    f"the next command starts it again (its log: {self._server.log_path})"
+                ) from None
             raise StoreUnavailable(
                 f"lost the FalkorDB server of {self.describe()} ({_one_line(error)}); "
                 f"its log ends: {self._server.last_log_line()}"

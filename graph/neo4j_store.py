@@ -20,7 +20,7 @@ from neo4j.time import Date, DateTime, Duration, Time
 
 from graph.dialect import NEO4J
 from graph.errors import QueryError, ReadOnlyRefusal, StoreError, StoreUnavailable
-from graph.limits import timed_out
+from graph.limits import check_query_text, timed_out
 from graph.model import Schema
 from graph.store import CHANGE_COUNTERS, GraphStore, Outcome
 from graph.writer import UpsertStatement
@@ -147,6 +147,7 @@ class Neo4jStore(GraphStore):
         """In a read transaction, or a write one with ``write=True``; a write in a read-only run
         raises ``ReadOnlyRefusal("read-only run refused a write (…); pass write=True")``. The time
         limit is the transaction's timeout."""
+        check_query_text(query)
         self._confirm_writes()  # a query sees every write before it
         limit = self.time_limit(timeout, write)
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
+import redis
 
-from cli_helpers import invoke, one_line_error, stackgraph
+from cli_helpers import environment_without_settings, invoke, one_line_error, stackgraph
 from conftest import require_neo4j
 from graph import GraphStore
-from graph.errors import QueryTimeout
+from graph.errors import QueryError, QueryTimeout
 from graph.limits import QUERY_TIMEOUT_ENV
 
 # A billion rows from three small lists: no backend answers it from a count store or an index.
@@ -94,3 +100,84 @@ def test_the_four_way_cartesian_product_on_the_bundled_store_stops_at_the_limit(
     assert result.returncode == 1
     assert one_line_error(result).startswith("stackgraph: error: the query ran past its time limit of 2 s")
     assert time.monotonic() - started < 2 + 10  # the limit, and a CLI start that opens the store
+
+
+# Each took FalkorDB 4.16 from seconds to hours, or crashed it, before the text was checked.
+PATHOLOGICAL = {
+    "30,000 nested brackets": ("RETURN " + "(" * 30_000 + "1" + ")" * 30_000,
+                               "the query is 60,008 characters long; at most 20,000 are accepted"),
+    "a 100 KB chain of additions": ("RETURN 1" + "+1" * 50_000,
+                                    "the query is 100,008 characters long; at most 20,000 are accepted"),
+    "20 nested brackets": ("RETURN " + "[" * 20 + "1" + "]" * 20,
+                           "the query nests 11 levels deep at character 18 (brackets, NOT, a unary minus); "
+                           "at most 10 are accepted"),
+    "20 NOTs": ("RETURN " + "NOT " * 20 + "true",
+                "the query nests 11 levels deep at character 48 (brackets, NOT, a unary minus); at most 10 are accepted"),
+    "NOT and brackets": ("RETURN " + "NOT (" * 10 + "true" + ")" * 10,
+                         "the query nests 11 levels deep at character 33 (brackets, NOT, a unary minus); "
+                         "at most 10 are accepted"),
+    "unary minus and brackets": ("RETURN " + "-(" * 10 + "1" + ")" * 10,  # the first minus is taken for a binary one
+                                 "the query nests 11 levels deep at character 19 (brackets, NOT, a unary minus); "
+                                 "at most 10 are accepted"),
+    "300 groups of 10 brackets": ("RETURN " + "+".join(["((((((((((1))))))))))"] * 300),
+                                  "the query has too many nested brackets to parse in bounded time (by character 98); "
+                                  "split it, or pass the values as parameters"),
+}
+
+
+@pytest.mark.parametrize("name", PATHOLOGICAL)
+def test_query_text_the_server_cannot_parse_in_bounded_time_is_refused_before_it_is_sent(
+    store: GraphStore, name: str
+) -> None:
+    query, message = PATHOLOGICAL[name]
+    started = time.monotonic()
+    with pytest.raises(QueryError) as raised:
+        store.run(query)
+    assert str(raised.value) == message
+    assert time.monotonic() - started < 1
+    assert store.run("RETURN 1 AS one") == [{"one": 1}]  # the server is still there
+
+
+def test_brackets_in_strings_names_and_comments_do_not_count(store: GraphStore) -> None:
+    text = "(" * 30
+    query = f"RETURN '{text}' AS `{text}` // {text}\n"
+    assert store.run(query) == [{text: text}]
+
+
+def test_ten_levels_of_nesting_are_accepted(store: GraphStore) -> None:
+    assert store.run("RETURN " + "NOT (" * 5 + "true" + ")" * 5 + " AS x") == [{"x": False}]
+    assert store.run("RETURN " + "[" * 10 + "1" + "]" * 10 + " AS x") == [{"x": [[[[[[[[[[1]]]]]]]]]]}]
+
+
+def test_cypher_refuses_an_over_deep_query_with_one_line(tmp_path: Path) -> None:
+    result = invoke("cypher", "RETURN " + "(" * 20 + "1" + ")" * 20, store=tmp_path / "store")
+    assert result.exit_code == 1
+    assert one_line_error(result).startswith("stackgraph: error: the query nests 11 levels deep")
+
+
+def _wait_for_the_query(socket: Path, child: subprocess.Popen[str]) -> None:
+    """Until the server at ``socket`` is running a GRAPH.RO_QUERY (or the CLI ended)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and child.poll() is None:
+        with contextlib.suppress(redis.RedisError):
+            with redis.Redis(unix_socket_path=str(socket)) as client:
+                if any(c.get("cmd") == "graph.RO_QUERY" for c in client.client_list()):
+                    return
+        time.sleep(0.1)
+    pytest.fail("the CLI never ran its query")
+
+
+def test_a_server_killed_mid_query_is_one_line_and_the_next_command_opens_the_store(loaded_store_copy: Path) -> None:
+    command = [sys.executable, "-m", "stackgraph", "--store", str(loaded_store_copy), "cypher", ENDLESS_READ,
+               "--timeout", "120"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          env=environment_without_settings()) as child:
+        _wait_for_the_query(loaded_store_copy / "falkordb.sock", child)
+        os.kill(int((loaded_store_copy / "falkordb.pid").read_text()), signal.SIGKILL)
+        _, stderr = child.communicate(timeout=60)
+    assert child.returncode == 3
+    assert one_line_error(subprocess.CompletedProcess(command, 3, "", stderr)) == (
+        f"stackgraph: error: the FalkorDB server of {loaded_store_copy} stopped (killed by SIGKILL) before it "
+        f"answered; the next command starts it again (its log: {loaded_store_copy / 'falkordb.log'})")
+    stats = stackgraph("stats", "--format", "json", store=loaded_store_copy, check=True)
+    assert json.loads(stats.stdout)["nodes"]["Episode"] == 10
