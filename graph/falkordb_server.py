@@ -229,6 +229,17 @@ class EmbeddedFalkorDB:
         finally:
             client.close()
 
+    def how_it_ended(self, wait: float) -> str | None:
+        """How the server process ended ("killed by SIGKILL", "exited with code 1"), waiting up to
+        ``wait`` seconds for it to end; None when it still runs."""
+        if self._process is None:
+            return None
+        try:
+            code = self._process.wait(wait)
+        except subprocess.TimeoutExpired:
+            return None
+        return f"killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
+
     def last_log_line(self) -> str:
         """The server log's last line that reports a problem (else its last line), for error messages."""
         try:
