@@ -346,8 +346,14 @@ class EmbeddedFalkorDB:
                     os.kill(pid, signal.SIGKILL)
                     deadline = float("inf")
                 time.sleep(0.05)
-        pid_path.unlink(missing_ok=True)
-        self.socket_path.unlink(missing_ok=True)
+        for leftover in (pid_path, self.socket_path):
+            try:
+                leftover.unlink(missing_ok=True)
+            except OSError as error:  # a directory in its place, say
+                raise StoreError(
+                    f"cannot use {self.directory} as a store: cannot remove {leftover.name}: {_cause(error).lower()}; "
+                    "remove it and try again"
+                ) from None
 
     def _serves_this_directory(self, pid: int) -> bool:
         try:

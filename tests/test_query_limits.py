@@ -181,3 +181,14 @@ def test_a_server_killed_mid_query_is_one_line_and_the_next_command_opens_the_st
         f"answered; the next command starts it again (its log: {loaded_store_copy / 'falkordb.log'})")
     stats = stackgraph("stats", "--format", "json", store=loaded_store_copy, check=True)
     assert json.loads(stats.stdout)["nodes"]["Episode"] == 10
+
+
+@pytest.mark.parametrize("leftover", ["falkordb.sock", "falkordb.pid"])
+def test_a_directory_where_the_server_keeps_a_file_is_one_line(loaded_store_copy: Path, leftover: str) -> None:
+    (loaded_store_copy / leftover).mkdir()
+    result = invoke("stats", store=loaded_store_copy)
+    assert result.exit_code == 3
+    assert one_line_error(result) == (f"stackgraph: error: cannot use {loaded_store_copy} as a store: cannot remove "
+                                      f"{leftover}: is a directory; remove it and try again")
+    (loaded_store_copy / leftover).rmdir()
+    assert json.loads(invoke("stats", "--format", "json", store=loaded_store_copy, check=True).stdout)["nodes"]["Episode"] == 10
