@@ -32,7 +32,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from graph.errors import QueryError, ReadOnlyRefusal, StoreError
+from graph.errors import QueryError, QueryTimeout, ReadOnlyRefusal, StoreError
 from queries.names import UnknownKind, UnknownName
 
 PROBLEM_JSON = "application/problem+json"
@@ -74,11 +74,6 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def is_timeout(error: BaseException) -> bool:
-    """A query past its time limit: graph.errors.QueryTimeout, known by name until every branch has it."""
-    return any(cls.__name__ == "QueryTimeout" for cls in type(error).__mro__)
-
-
 def _where(location: tuple[Any, ...]) -> str:
     """``("query", "limit")`` as "query parameter 'limit'"."""
     if not location:
@@ -114,7 +109,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StoreError)
     async def store_error(request: Request, error: StoreError) -> JSONResponse:
-        if is_timeout(error):
+        if isinstance(error, QueryTimeout):
             return problem(request, 504, str(error))
         if isinstance(error, ReadOnlyRefusal):
             return problem(request, 403, str(error))
