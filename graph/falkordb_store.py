@@ -10,8 +10,10 @@
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import os
+import threading
 from collections.abc import Mapping
 from contextlib import contextmanager, suppress
 from typing import Any, Callable, Iterable, Iterator
@@ -23,7 +25,8 @@ from falkordb.query_result import QueryResult
 from graph.dialect import FALKORDB
 from graph.errors import QueryError, ReadOnlyRefusal, StoreError, StoreUnavailable
 from graph.falkordb_params import cypher_parameters
-from graph.falkordb_server import EmbeddedFalkorDB, say_on_stderr
+from graph.falkordb_server import SERVER_TIMEOUT_MS, EmbeddedFalkorDB, say_on_stderr
+from graph.limits import check_query_text, timed_out
 from graph.model import Schema
 from graph.store import CHANGE_COUNTERS, GraphStore, Outcome
 from graph.writer import UpsertStatement
@@ -103,14 +106,17 @@ class FalkorDBStore(GraphStore):
         self._server = EmbeddedFalkorDB(directory, lock_timeout=lock_timeout, on_wait=on_wait)
         self._server.start()
         self._db: FalkorDB | None = None
-        # The connection a write sent its statements on, and how many replies it owes.
-        self._unconfirmed: tuple[redis.Connection, int] | None = None
+        # The connection a write sent its statements on, how many replies it owes, and the writing thread.
+        self._unconfirmed: tuple[redis.Connection, int, int] | None = None
+        self._confirming = threading.RLock()  # several threads may call (the service's routes run in a pool)
+        # A write's failure that another thread's call found, raised at the writing thread's next call.
+        self._failures: dict[int, QueryError] = {}
         try:
             self._db = FalkorDB(unix_socket_path=str(self._server.socket_path))
             self._graph = self._db.select_graph(GRAPH_NAME)
             # Read-only queries on a graph that does not exist yet fail ("empty key");
             # a no-op write query creates it, so a new store reads as an empty graph.
-            self._query("GRAPH.QUERY", "RETURN 0", None)
+            self._query("GRAPH.QUERY", "RETURN 0", None, None)
         except BaseException:
             self._server.stop()
             raise
@@ -118,9 +124,13 @@ class FalkorDBStore(GraphStore):
     def describe(self) -> str:
         return str(self._server.directory)
 
-    def run_counted(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> Outcome:
-        """GRAPH.RO_QUERY unless ``write=True``."""
-        result = self._query("GRAPH.QUERY" if write else "GRAPH.RO_QUERY", query, params)
+    def run_counted(
+        self, query: str, params: dict[str, Any] | None = None, *, write: bool = False, timeout: float | None = None
+    ) -> Outcome:
+        """GRAPH.RO_QUERY unless ``write=True``, with the time limit as its TIMEOUT argument."""
+        check_query_text(query)
+        result = self._query("GRAPH.QUERY" if write else "GRAPH.RO_QUERY", query, params,
+                             self.time_limit(timeout, write))
         columns = [name for _, name in result.header]
         rows = [dict(zip(columns, (plain(value) for value in row))) for row in result.result_set]
         counted = {name: int(getattr(result, name) or 0) for name in CHANGE_COUNTERS}
@@ -140,40 +150,52 @@ class FalkorDBStore(GraphStore):
         idempotent (MERGEs, and parts deleted before they are created), so a batch cut short
         is completed by running it again.
         """
-        self._confirm_writes()
-        connection = self._client().connection_pool.get_connection()
-        self._unconfirmed = (connection, 0)
-        try:
-            numbered = iter(statements)
-            while group := list(itertools.islice(numbered, PIPELINE_DEPTH)):
-                commands = [("GRAPH.QUERY", GRAPH_NAME, cypher_parameters(statement.params) + statement.query, "--compact")
-                            for statement in group]
-                with self._translated_errors():
-                    connection.send_packed_command(connection.pack_commands(commands))
-                self._unconfirmed = (connection, self._unconfirmed[1] + len(group))
-        except BaseException:
-            with suppress(StoreError):
-                self._confirm_writes()  # what was sent before the failure runs all the same
-            raise
+        with self._confirming:  # another thread's call waits until the statements are sent, then confirms them
+            self._confirm_writes()
+            connection = self._client().connection_pool.get_connection()
+            writer = threading.get_ident()
+            self._unconfirmed = (connection, 0, writer)
+            try:
+                numbered = iter(statements)
+                sent = 0
+                while group := list(itertools.islice(numbered, PIPELINE_DEPTH)):
+                    commands = [("GRAPH.QUERY", GRAPH_NAME, cypher_parameters(statement.params) + statement.query,
+                                 "--compact") for statement in group]
+                    with self._translated_errors():
+                        connection.send_packed_command(connection.pack_commands(commands))
+                    sent += len(group)
+                    self._unconfirmed = (connection, sent, writer)
+            except BaseException:
+                with suppress(StoreError):
+                    self._confirm_writes()  # what was sent before the failure runs all the same
+                raise
 
     def _confirm_writes(self) -> None:
-        """Read the replies of the statements :meth:`write` sent; raise the first failure."""
-        if self._unconfirmed is None:
-            return
-        connection, sent = self._unconfirmed
-        self._unconfirmed = None
-        failure = None
-        try:
-            with self._translated_errors():
-                for number in range(1, sent + 1):
-                    try:
-                        connection.read_response()
-                    except redis.ResponseError as error:
-                        failure = failure or f"write statement {number} of {sent} failed, the others were applied: {_one_line(error)}"
-        finally:
-            self._client().connection_pool.release(connection)
-        if failure:
-            raise QueryError(failure)
+        """Read the replies of the statements :meth:`write` sent; raise the first failure to the thread
+        that wrote them (now, or at its next call when this is another thread's call)."""
+        with self._confirming:
+            if failed := self._failures.pop(threading.get_ident(), None):
+                raise failed
+            if self._unconfirmed is None:
+                return
+            connection, sent, writer = self._unconfirmed
+            self._unconfirmed = None
+            failure = None
+            try:
+                with self._translated_errors():
+                    for number in range(1, sent + 1):
+                        try:
+                            connection.read_response()
+                        except redis.ResponseError as error:
+                            failure = failure or (f"write statement {number} of {sent} failed, the others were "
+                                                  f"applied: {_one_line(error)}")
+            finally:
+                self._client().connection_pool.release(connection)
+            if failure:
+                if writer != threading.get_ident():
+                    self._failures[writer] = QueryError(failure)
+                    return
+                raise QueryError(failure)
 
     def ensure_schema(self) -> None:
         """A range index on the key of every label but the parts', the schema's full-text indexes;
@@ -217,22 +239,30 @@ class FalkorDBStore(GraphStore):
             raise StoreError(f"the store {self.describe()} is closed")
         return self._db.connection
 
-    def _query(self, command: str, query: str, params: Mapping[str, Any] | None) -> QueryResult:
+    def _query(self, command: str, query: str, params: Mapping[str, Any] | None, timeout: float | None) -> QueryResult:
         self._confirm_writes()  # a query sees every write before it
         text = cypher_parameters(params) + query
-        with self._translated_errors():
-            return QueryResult(self._graph, self._client().execute_command(command, GRAPH_NAME, text, "--compact"))
+        limit = () if timeout is None else ("TIMEOUT", min(SERVER_TIMEOUT_MS, math.ceil(timeout * 1000)))
+        with self._translated_errors(timeout):
+            return QueryResult(self._graph, self._client().execute_command(command, GRAPH_NAME, text, "--compact", *limit))
 
     @contextmanager
-    def _translated_errors(self) -> Iterator[None]:
+    def _translated_errors(self, timeout: float | None = None) -> Iterator[None]:
         try:
             yield
         except redis.ResponseError as error:
             message = _one_line(error)
+            if timeout is not None and message == "Query timed out":
+                raise timed_out(timeout) from None
             if "is to be executed only on read-only queries" in message:
                 raise ReadOnlyRefusal(READ_ONLY_REFUSAL) from None
             raise QueryError(_without_context(message)) from None
         except redis.ConnectionError as error:
+            if ended := self._server.how_it_ended(wait=1.0):
+                raise StoreUnavailable(
+                    f"the FalkorDB server of {self.describe()} stopped ({ended}) before it answered; "
+                    f"the next command starts it again (its log: {self._server.log_path})"
+                ) from None
             raise StoreUnavailable(
                 f"lost the FalkorDB server of {self.describe()} ({_one_line(error)}); "
                 f"its log ends: {self._server.last_log_line()}"

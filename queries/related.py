@@ -34,7 +34,7 @@ MATCH (e:Episode)-[:HAS_TOPIC]->(tp:Topic)-[:MENTIONS]->(t:Technology {id: $tech
 MATCH (tp)-[:MENTIONS]->(o:Technology)
 WHERE o.id <> t.id
 RETURN o.name AS neighbour, o.category AS category, e.title AS episode, e.date AS date,
-       tp.offset_s AS offset_s, tp.text AS text, e.audio_url AS audio_url
+       tp.offset_s AS offset_s, tp.text AS text, properties(e).audio_url AS audio_url
 """
 
 

@@ -18,13 +18,15 @@ from queries.profiles import take
 IN_STACK = """
 MATCH (e:Episode)-[:FEATURES]->(c:Company)-[u:USES]->(:Technology {id: $technology})
 WHERE u.episode = e.id
-RETURN DISTINCT e.id AS id, e.title AS title, e.date AS date, e.audio_url AS audio_url, c.id AS company, c.name AS company_name
+RETURN DISTINCT e.id AS id, e.title AS title, e.date AS date, properties(e).audio_url AS audio_url, c.id AS company,
+       c.name AS company_name
 """
 
 IN_TOPICS = """
 MATCH (e:Episode)-[:HAS_TOPIC]->(tp:Topic)-[:MENTIONS]->(:Technology {id: $technology})
 OPTIONAL MATCH (e)-[:FEATURES]->(c:Company)
-RETURN e.id AS id, e.title AS title, e.date AS date, e.audio_url AS audio_url, c.id AS company, c.name AS company_name,
+RETURN e.id AS id, e.title AS title, e.date AS date, properties(e).audio_url AS audio_url, c.id AS company,
+       c.name AS company_name,
        collect(DISTINCT tp.offset_s) AS offsets
 """
 
