@@ -16,7 +16,8 @@ from fastapi import FastAPI
 
 from domain import open_store
 from queries.projection import StackProjection
-from service import api, pages
+from service import api, cypher_api, export_api, load_api, pages
+from service.limits import BodySizeLimit
 from service.settings import ServiceSettings
 
 
@@ -38,6 +39,11 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app = FastAPI(title="StackGraph", summary="How real companies run their software in production, as a graph.",
                   lifespan=lifespan)
     app.state.settings = settings
+    app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
     app.include_router(api.router)
+    app.include_router(cypher_api.router)
+    app.include_router(export_api.router)
+    if settings.token:  # the write endpoints exist only with a token (service/auth.py)
+        app.include_router(load_api.router)
     app.include_router(pages.router)
     return app

@@ -1,0 +1,60 @@
+"""POST /api/cypher: one read-only Cypher statement, with the service's time limit and row cap.
+
+The statement runs read-only on both backends (FalkorDB GRAPH.RO_QUERY, a Neo4j READ
+transaction): one that writes is refused (403) and changes nothing. User values go in
+``params``, never into the query text.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field, JsonValue
+
+from service.deps import Settings, Store
+
+router = APIRouter(prefix="/api", tags=["cypher"])
+
+MAX_QUERY_CHARS = 100_000
+MAX_PARAMS = 1_000
+
+
+class CypherRequest(BaseModel):
+    query: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, pattern=r"\S",
+                       examples=["MATCH (c:Company)-[:USES]->(t:Technology {id: $id}) RETURN c.name AS company"])
+    params: dict[str, JsonValue] = Field(default_factory=dict, max_length=MAX_PARAMS, examples=[{"id": "elixir"}])
+
+
+class CypherResult(BaseModel):
+    rows: list[dict[str, Any]] = Field(description="The rows, keyed by RETURN column; NaN and infinities as null.")
+    truncated: bool = Field(description="Whether the statement returned more rows than row_cap, and only the first "
+                                        "row_cap are here.")
+    row_cap: int
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with every float JSON cannot hold (NaN, infinities) as None.
+
+    >>> json_safe({"a": [1.5, float("nan")], "b": float("-inf"), "c": "x"})
+    {'a': [1.5, None], 'b': None, 'c': 'x'}
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_safe(item) for item in value]
+    return value
+
+
+@router.post("/cypher", response_model=CypherResult)
+def cypher(request: CypherRequest, store: Store, settings: Settings) -> CypherResult:
+    """Run one read-only Cypher statement: its rows, the first ``row_cap`` of them.
+
+    400 for a statement the store rejects (syntax, a missing parameter), 403 for one that writes.
+    """
+    rows = store.run_counted(request.query, request.params).rows
+    cap = settings.cypher_row_cap
+    return CypherResult(rows=json_safe(rows[:cap]), truncated=len(rows) > cap, row_cap=cap)
