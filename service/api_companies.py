@@ -42,8 +42,8 @@ def recommendations(store: Store, projection: Projection, name: Name,
 
 @router.get("/similar", response_model=list[Similarity])
 def similar_to(store: Store, projection: Projection,
-               stack: Annotated[str, Query(max_length=10_000, description="Comma-separated technologies: "
-                                           "rails,postgres,redis")],
+               stack: Annotated[str, Query(max_length=10_000, pattern=r"[^,\s]",
+                                           description="Comma-separated technologies: rails,postgres,redis")],
                by: Ranking = "jaccard", limit: Limit = DEFAULT_LIMIT) -> list[Similarity]:
     """Companies whose stacks resemble a stack that is not in the graph, as ``stackgraph similar --stack``."""
     technologies = [name for name in stack.split(",") if name.strip()]
