@@ -8,23 +8,26 @@ transaction): one that writes is refused (403) and changes nothing. User values 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, JsonValue
 
 from service.deps import Settings, Store
+from service.problems import RESPONSES, problem_response
 
-router = APIRouter(prefix="/api", tags=["cypher"])
+router = APIRouter(prefix="/api", tags=["cypher"], responses=RESPONSES)
 
 MAX_QUERY_CHARS = 100_000
 MAX_PARAMS = 1_000
+# What both backends take as a $name without backquotes.
+ParameterName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=200)]
 
 
 class CypherRequest(BaseModel):
     query: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, pattern=r"\S",
                        examples=["MATCH (c:Company)-[:USES]->(t:Technology {id: $id}) RETURN c.name AS company"])
-    params: dict[str, JsonValue] = Field(default_factory=dict, max_length=MAX_PARAMS, examples=[{"id": "elixir"}])
+    params: dict[ParameterName, JsonValue] = Field(default_factory=dict, max_length=MAX_PARAMS, examples=[{"id": "elixir"}])
 
 
 class CypherResult(BaseModel):
@@ -49,7 +52,11 @@ def json_safe(value: Any) -> Any:
     return value
 
 
-@router.post("/cypher", response_model=CypherResult)
+@router.post("/cypher", response_model=CypherResult, responses={
+    400: problem_response("A statement the store rejects: its syntax, or a parameter missing"),
+    403: problem_response("A statement that writes: it changed nothing"),
+    413: problem_response("A request body past the size limit"),
+})
 def cypher(request: CypherRequest, store: Store, settings: Settings) -> CypherResult:
     """Run one read-only Cypher statement: its rows, the first ``row_cap`` of them.
 

@@ -9,8 +9,9 @@ from fastapi.responses import Response
 
 from graph import GraphStore
 from service.deps import Store
+from service.problems import RESPONSES
 
-router = APIRouter(prefix="/api", tags=["export"])
+router = APIRouter(prefix="/api", tags=["export"], responses=RESPONSES)
 
 # The formats of visualizations.networkx_export.EXPORT_FORMATS and visualizations.rdf_export.RDF_FORMATS
 # (a test checks they agree), spelled out so that the schema lists them without importing rdflib.
@@ -40,7 +41,8 @@ def export_graph(store: GraphStore, fmt: str) -> str:
 
 
 @router.get("/export", response_class=Response,
-            responses={200: {"content": {media_type: {"schema": {"type": "string"}} for media_type, _ in DOWNLOADS.values()},
+            responses={200: {"content": {media_type: {"schema": {} if media_type.endswith("json") else {"type": "string"}}
+                                         for media_type, _ in DOWNLOADS.values()},
                              "description": "The graph as a file to save."}})
 def export(store: Store, fmt: ExportFormat = Query(alias="format")) -> Response:
     """The whole graph as GraphML, GEXF, node-link JSON or RDF (Turtle, JSON-LD, N-Triples), as an attachment."""

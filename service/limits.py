@@ -6,12 +6,10 @@ without one (chunked) is counted as it arrives and refused at the first chunk pa
 
 from __future__ import annotations
 
-import json
-
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-PROBLEM_MEDIA_TYPE = "application/problem+json"
+from service.problems import PROBLEM_JSON, Problem
 
 
 def too_large(limit: int) -> str:
@@ -36,7 +34,7 @@ class BodySizeLimit:
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            await self._refuse(send)
+            await self._refuse(scope, send)
             return
         received = 0
 
@@ -53,10 +51,10 @@ class BodySizeLimit:
 
         await self.app(scope, counted, send)
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"type": "about:blank", "title": "Content Too Large", "status": 413,
-                           "detail": too_large(self.max_body_bytes)}).encode()
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        body = Problem(title="Content Too Large", status=413, detail=too_large(self.max_body_bytes),
+                       instance=scope["path"]).model_dump_json(exclude_none=True).encode()
         await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                    "headers": [(b"content-type", PROBLEM_JSON.encode()),
                                 (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})

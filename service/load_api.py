@@ -20,8 +20,13 @@ from loaders.listing import ListingError
 from loaders.pipeline import LoadError, load_listings
 from service.auth import Authorized
 from service.deps import Store
+from service.problems import RESPONSES, problem_response
 
-router = APIRouter(prefix="/api", tags=["load"], dependencies=[Authorized])
+router = APIRouter(prefix="/api", tags=["load"], dependencies=[Authorized], responses={
+    **RESPONSES,
+    401: problem_response("No bearer token, or not the service's"),
+    413: problem_response("An upload past the size limit"),
+})
 
 # Two loads at once would interleave their batches on the store's one write pipeline.
 one_load_at_a_time = threading.Lock()
