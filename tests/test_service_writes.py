@@ -208,7 +208,7 @@ def test_load_does_not_exist_without_a_token(service_falkordb):
 
 
 @pytest.mark.parametrize("headers", [None, {"Authorization": "Bearer wrong-token"}, {"Authorization": f"Basic {TOKEN}"},
-                                     {"Authorization": f"Bearer {TOKEN}x"}, {"Authorization": "Bearer "}])
+                                     {"Authorization": f"Bearer {TOKEN}x"}, {"Authorization": "Bearer"}])
 def test_load_requires_the_token(writable, headers):
     response = upload(writable, ("quill.txt", QUILL), headers=headers)
     assert_problem(response, 401)
