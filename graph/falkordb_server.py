@@ -77,6 +77,8 @@ DEFAULT_LOCK_TIMEOUT = 300.0
 READY_TIMEOUT = 10.0
 # A stopping server writes its last append-only records and closes its files.
 STOP_TIMEOUT = 30.0
+# The longest TIMEOUT the server accepts, in milliseconds: 24 days, the largest a 32-bit int holds.
+SERVER_TIMEOUT_MS = 2**31 - 1
 # sun_path holds 108 bytes on Linux, 104 on macOS, including the final NUL.
 MAX_SOCKET_PATH = 103
 
@@ -227,6 +229,17 @@ class EmbeddedFalkorDB:
         finally:
             client.close()
 
+    def how_it_ended(self, wait: float) -> str | None:
+        """How the server process ended ("killed by SIGKILL", "exited with code 1"), waiting up to
+        ``wait`` seconds for it to end; None when it still runs."""
+        if self._process is None:
+            return None
+        try:
+            code = self._process.wait(wait)
+        except subprocess.TimeoutExpired:
+            return None
+        return f"killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
+
     def last_log_line(self) -> str:
         """The server log's last line that reports a problem (else its last line), for error messages."""
         try:
@@ -333,8 +346,14 @@ class EmbeddedFalkorDB:
                     os.kill(pid, signal.SIGKILL)
                     deadline = float("inf")
                 time.sleep(0.05)
-        pid_path.unlink(missing_ok=True)
-        self.socket_path.unlink(missing_ok=True)
+        for leftover in (pid_path, self.socket_path):
+            try:
+                leftover.unlink(missing_ok=True)
+            except OSError as error:  # a directory in its place, say
+                raise StoreError(
+                    f"cannot use {self.directory} as a store: cannot remove {leftover.name}: {_cause(error).lower()}; "
+                    "remove it and try again"
+                ) from None
 
     def _serves_this_directory(self, pid: int) -> bool:
         try:
@@ -373,6 +392,10 @@ class EmbeddedFalkorDB:
             # core. Measured with 1: a first load's server time at 10k episodes 5.2 -> 2.9 s, an
             # upsert load 22.5 -> 17.2 s; a GRAPH.BULK into a graph of 1M nodes 46 -> 12 ms.
             "OMP_THREAD_COUNT", "1",
+            # A statement's TIMEOUT argument limits writes too only once TIMEOUT_MAX is set; the
+            # limits themselves come with each statement (graph.limits), this bound is beyond any.
+            "TIMEOUT_MAX", str(SERVER_TIMEOUT_MS),
+            "TIMEOUT_DEFAULT", str(SERVER_TIMEOUT_MS),
         ]  # fmt: skip
 
     def _launch(self) -> None:

@@ -22,9 +22,11 @@ import pytest
 
 pytest.register_assert_rewrite("cli_helpers", "service_helpers")
 
+import leftover_processes  # noqa: E402
 from cli_helpers import invoke  # noqa: E402  (after the assert rewrite is registered)
 from domain import open_store  # noqa: E402
 from graph import GraphStore  # noqa: E402
+from graph import falkordb_server  # noqa: E402
 from service_helpers import Service, running_service  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,6 +52,25 @@ def require_neo4j() -> dict[str, str]:
             pytest.fail(reason + "; STACKGRAPH_REQUIRE_NEO4J=1 forbids skipping")
         pytest.skip(reason)
     return settings
+
+
+@pytest.fixture(scope="session")
+def server_watch() -> leftover_processes.Watch:
+    return leftover_processes.Watch()
+
+
+@pytest.fixture(autouse=True)
+def no_server_left_behind(server_watch: leftover_processes.Watch,
+                          tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Fail the test that leaves a redis-server or Java process of this session running (issue 17, item 0),
+    naming it, and kill it so that the tests after it start clean."""
+    yield
+    with falkordb_server._held_guard:
+        open_stores = set(falkordb_server._held)
+    left = server_watch.left_behind(tmp_path_factory.getbasetemp(), open_stores)
+    if left:
+        leftover_processes.kill(left)
+        pytest.fail("the test left servers running (now killed): " + "; ".join(map(str, left)), pytrace=False)
 
 
 @pytest.fixture(scope="session")
