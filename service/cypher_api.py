@@ -3,6 +3,13 @@
 The statement runs read-only on both backends (FalkorDB GRAPH.RO_QUERY, a Neo4j READ
 transaction): one that writes is refused (403) and changes nothing. User values go in
 ``params``, never into the query text.
+
+>>> from fastapi.testclient import TestClient
+>>> from service.app import create_app
+>>> from service.settings import ServiceSettings
+>>> with TestClient(create_app(ServiceSettings(store_path=str(tmp_path / "cypher-example")))) as client:
+...     client.post("/api/cypher", json={"query": "RETURN $n + 1 AS m", "params": {"n": 1}}).json()
+{'rows': [{'m': 2}], 'truncated': False, 'row_cap': 10000}
 """
 
 from __future__ import annotations
@@ -60,8 +67,9 @@ def json_safe(value: Any) -> Any:
 def cypher(request: CypherRequest, store: Store, settings: Settings) -> CypherResult:
     """Run one read-only Cypher statement: its rows, the first ``row_cap`` of them.
 
-    400 for a statement the store rejects (syntax, a missing parameter), 403 for one that writes.
+    400 for a statement the store rejects (syntax, a missing parameter), 403 for one that writes,
+    504 for one that runs past the service's time limit (it is stopped).
     """
-    rows = store.run_counted(request.query, request.params).rows
+    rows = store.run_counted(request.query, request.params, timeout=settings.cypher_timeout).rows
     cap = settings.cypher_row_cap
     return CypherResult(rows=json_safe(rows[:cap]), truncated=len(rows) > cap, row_cap=cap)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -124,6 +125,14 @@ def test_cypher_refuses_a_write_and_changes_nothing(writable, query):
     assert_problem(cypher(writable, query), 403, "read-only")
     assert cypher(writable, "MATCH (n:Scratch) RETURN count(n) AS n").json()["rows"] == [{"n": 0}]
     assert cypher(writable, ELIXIR_USERS, id="elixir").json()["rows"][0] == {"company": "Logflare"}
+    assert cypher(writable, EPISODES).json()["rows"] == [{"episodes": 10}]
+
+
+def test_cypher_past_the_time_limit_is_a_504(writable):
+    started = time.monotonic()
+    response = cypher(writable, "MATCH (a), (b), (c), (d) RETURN count(*) AS n")  # ~10^12 rows to count
+    assert_problem(response, 504, "time limit")
+    assert time.monotonic() - started < 30  # the limit is 5 s; generous for a loaded machine
     assert cypher(writable, EPISODES).json()["rows"] == [{"episodes": 10}]
 
 
