@@ -37,6 +37,7 @@ run: install
 	@mkdir -p out
 	$(BIN)/stackgraph --store $(STORE) viz --output out/graph.html
 	@echo; echo "The whole graph, interactive (works offline): $(CURDIR)/out/graph.html"
+	@echo "Serve it (JSON API and web UI at http://127.0.0.1:8000/): $(BIN)/stackgraph --store $(STORE) serve"
 
 ## test: the type check, then the whole suite; starts a Neo4j test server when Java and Maven are present
 test: install-dev
