@@ -136,6 +136,15 @@ def test_cypher_past_the_time_limit_is_a_504(writable):
     assert cypher(writable, EPISODES).json()["rows"] == [{"episodes": 10}]
 
 
+@pytest.mark.parametrize("query", [
+    "LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row",
+    "load /* hidden */ csv FROM 'http://127.0.0.1:9/' AS row RETURN row",
+    "RETURN 'csv' AS format",
+])
+def test_cypher_refuses_load_csv(writable, query):
+    assert_problem(cypher(writable, query), 403, "LOAD CSV")
+
+
 def test_cypher_syntax_error_is_a_400(writable):
     assert_problem(cypher(writable, "MATCH (n RETURN n"), 400)
 
