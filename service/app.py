@@ -16,7 +16,8 @@ from fastapi import FastAPI
 
 from domain import open_store
 from queries.projection import StackProjection
-from service import api, api_companies, api_episodes, api_technologies, pages, problems
+from service import api, api_companies, api_episodes, api_technologies, cypher_api, export_api, load_api, pages, problems
+from service.limits import BodySizeLimit
 from service.settings import ServiceSettings
 
 
@@ -39,7 +40,12 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                   lifespan=lifespan)
     app.state.settings = settings
     problems.install(app)
+    app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
     for router in (api.router, api_technologies.router, api_companies.router, api_episodes.router):
         app.include_router(router)
+    app.include_router(cypher_api.router)
+    app.include_router(export_api.router)
+    if settings.token:  # the write endpoints exist only with a token (service/auth.py)
+        app.include_router(load_api.router)
     app.include_router(pages.router)
     return app

@@ -61,16 +61,16 @@ def problem(request: Request, status: int, detail: str, headers: dict[str, str] 
                         headers=headers)
 
 
-def _problem_response(description: str) -> dict[str, Any]:
+def problem_response(description: str) -> dict[str, Any]:
     return {"description": description, "content": {PROBLEM_JSON: {"schema": Problem.model_json_schema()}}}
 
 
 # For the routers' ``responses=``, so that /openapi.json documents the problems a route can answer.
 RESPONSES: dict[int | str, dict[str, Any]] = {
-    404: _problem_response("No such name (with the closest ones the store has), or no such path"),
-    422: _problem_response("A parameter out of bounds or of the wrong type"),
-    503: _problem_response("The store cannot be reached"),
-    504: _problem_response("The query ran past its time limit"),
+    404: problem_response("No such name (with the closest ones the store has), or no such path"),
+    422: problem_response("A parameter out of bounds or of the wrong type"),
+    503: problem_response("The store cannot be reached"),
+    504: problem_response("The query ran past its time limit"),
 }
 
 

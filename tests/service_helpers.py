@@ -47,7 +47,7 @@ def free_port() -> int:
 
 
 def serve_command(port: int, *, store: Path | str | None, backend: str, uri: str | None,
-                  username: str | None, database: str | None) -> list[str]:
+                  username: str | None, database: str | None, host: str = "127.0.0.1") -> list[str]:
     command = [sys.executable, "-m", "stackgraph", "--backend", backend]
     if store is not None:
         command += ["--store", str(store)]
@@ -57,19 +57,20 @@ def serve_command(port: int, *, store: Path | str | None, backend: str, uri: str
         command += ["--username", username]
     if database is not None:
         command += ["--database", database]
-    return command + ["serve", "--host", "127.0.0.1", "--port", str(port)]
+    return command + ["serve", "--host", host, "--port", str(port)]
 
 
 @contextmanager
 def running_service(*, store: Path | str | None = None, backend: str = "falkordb", uri: str | None = None,
                     username: str | None = None, password: str | None = None, database: str | None = None,
-                    env: Mapping[str, str] | None = None, log_dir: Path | None = None,
+                    env: Mapping[str, str] | None = None, log_dir: Path | None = None, host: str = "127.0.0.1",
                     start_timeout: float = 60, stop_timeout: float = 20) -> Iterator[Service]:
     """``stackgraph serve`` over the given store until the block ends.
 
     The child runs without the caller's STACKGRAPH_* and NEO4J_* settings: only the options given here
     count, plus ``env`` (STACKGRAPH_API_TOKEN, say). The Neo4j password goes in its environment, not
-    its command line. The log is ``log_dir/serve-PORT.log`` (default: the store's directory, else /tmp).
+    its command line. ``host`` is the address it binds (its base URL is on 127.0.0.1 all the same).
+    The log is ``log_dir/serve-PORT.log`` (default: the store's directory, else /tmp).
     """
     environment = environment_without_settings()
     environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), environment.get("PYTHONPATH")]))
@@ -80,7 +81,8 @@ def running_service(*, store: Path | str | None = None, backend: str = "falkordb
     port = free_port()
     folder = log_dir or (Path(store).parent if store is not None else Path("/tmp"))
     log = folder / f"serve-{port}.log"
-    command = serve_command(port, store=store, backend=backend, uri=uri, username=username, database=database)
+    command = serve_command(port, store=store, backend=backend, uri=uri, username=username, database=database,
+                            host=host)
     with open(log, "wb") as log_file:
         process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=environment,
                                    cwd=REPO)

@@ -1,6 +1,8 @@
 """Every example in README.md works as written, like a user pasting it in.
 
-The command examples of "Using it" run in a scratch directory against a
+The curl examples of "The service" run through bash against the real server
+(with a token, so that the upload runs too) over a copy of a store holding the
+bundled listing. The command examples of "Using it" run in a scratch directory against a
 store holding the bundled listing: in this process (click's CliRunner) when
 the line is plain words, through bash when it needs the shell (a glob, a
 redirection, an escaped $). The Python example runs as it stands. The Neo4j
@@ -10,6 +12,7 @@ by the backend tests instead.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -22,6 +25,8 @@ import pytest
 
 from cli_helpers import environment_without_settings, invoke
 from conftest import LISTING, REPO
+from service.settings import TOKEN_ENV
+from service_helpers import running_service
 
 FEED = REPO / "data" / "running-in-production-feed.xml"
 
@@ -100,7 +105,7 @@ def test_the_readme_has_examples_for_every_command():
     documented = {line.split()[1] for line in COMMANDS}
     listed = invoke("--help", check=True).stdout
     commands = set(re.findall(r"^  ([a-z][a-z-]+)\s", listed.split("Commands:")[1], flags=re.M))
-    assert commands - {"copy"} <= documented  # copy is shown in the Neo4j section
+    assert commands - {"copy", "serve"} <= documented  # copy is shown in the Neo4j section, serve in The service
     assert len(COMMANDS) >= 30
 
 
@@ -138,3 +143,39 @@ def test_python_example(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     exec(compile(example, "README.md (From Python)", "exec"), {"__name__": "__main__"})
     assert capsys.readouterr().out.splitlines()[0] == "Smart Music 2020-02-10 ['Julien Blanchard']"
+
+
+README_URL = "http://127.0.0.1:8000"
+CURLS = [line for block in _code_blocks(_section("## The service", "## Using it"), "sh")
+         for line in block.splitlines() if line.startswith("curl ")]
+
+
+def test_the_readme_has_a_curl_example_for_every_endpoint():
+    from service.app import create_app
+    from service.settings import ServiceSettings
+
+    paths = create_app(ServiceSettings(token="any")).openapi()["paths"]
+    shown = {re.sub(r"\?.*", "", line.split(README_URL)[1].split()[0].strip("'")) for line in CURLS}
+    for path in paths:
+        pattern = re.sub(r"\{[^}]+\}", "[^/]+", path)
+        assert any(re.fullmatch(pattern, url) for url in shown), f"no curl example of {path}"
+
+
+@pytest.fixture(scope="module")
+def served(workdir, loaded_store):
+    store = Path(shutil.copytree(loaded_store, workdir / "served-store"))
+    with running_service(store=store, env={TOKEN_ENV: "readme-token"}) as service:
+        yield service
+
+
+@pytest.mark.parametrize("command", CURLS)
+def test_curl_example(workdir, served, command):
+    env = environment_without_settings()
+    env[TOKEN_ENV] = "readme-token"
+    finished = subprocess.run(["bash", "-c", command.replace(README_URL, served.base_url)], cwd=workdir, env=env,
+                              capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 0, f"{command}\n{finished.stderr}"
+    if "-OJ" in command:
+        assert (workdir / "stackgraph.graphml").read_text().startswith("<?xml")
+    else:
+        assert json.loads(finished.stdout), f"{command} answered nothing"
