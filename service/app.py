@@ -36,8 +36,8 @@ def create_app(settings: ServiceSettings) -> FastAPI:
             store.close()
 
     app = FastAPI(title="StackGraph", summary="How real companies run their software in production, as a graph.",
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)  # /docs: pages.install, no CDN
     app.state.settings = settings
     app.include_router(api.router)
-    app.include_router(pages.router)
+    pages.install(app)
     return app
