@@ -24,8 +24,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
 
 from conftest import REPO
-from cli_helpers import invoke
-from service_helpers import Service, running_service
+from service_helpers import Service
 
 LOGFLARE_EPISODE = "2019-12-30-logflare-is-a-log-management-and-event-analytics-platform"
 
@@ -211,39 +210,16 @@ def test_pages_forbid_inline_scripts(service):
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
 
 
-HOSTILE = """\
-Feb 3, 2020 • 47min
-Acme <script>alert(1)</script> Is a Rocket Shop
-In this episode of Running in Production, Ann Lee goes over building Acme.
-Topics Include
-1:02 – Why </script><script>window.__sgPwned=1</script> runs on Elixir
-⚙️ Tech Stack
-postgres →
-elixir →
-</script><img src=x onerror=window.__sgPwned=2> →
-"""
-
-
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
-    """A server over a listing whose title, topic line and a stack tag hold markup."""
-    folder = tmp_path_factory.mktemp("hostile")
-    (folder / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
-    invoke("load", "--quiet", str(folder / "hostile.txt"), store=folder / "store", check=True)
-    with running_service(store=folder / "store") as service:
-        yield service
-
-
-def test_markup_in_the_data_stays_text(hostile):
+def test_markup_in_the_data_stays_text(service_hostile):
     episode = "2020-02-03-acme-script-alert-1-script-is-a-rocket-shop"
     for path in (f"/episodes/{episode}", "/technologies/elixir", "/companies/acme", "/search?q=rocket", "/"):
-        html = hostile.client.get(path).text
+        html = service_hostile.client.get(path).text
         assert "<script>alert(1)" not in html and "<script>window.__sgPwned" not in html, path
         assert "<img src=x" not in html, path
-    tree = page(hostile, f"/episodes/{episode}")
+    tree = page(service_hostile, f"/episodes/{episode}")
     assert text(tree.css_first("h1")) == "Acme <script>alert(1)</script> Is a Rocket Shop episode"
     assert text(tree.css_first("ol.topics li")).startswith("1:02 Why </script><script>window.__sgPwned=1</script> runs")
-    graph_json = page(hostile, "/technologies/elixir").css_first("script#graph-data").html or ""
+    graph_json = page(service_hostile, "/technologies/elixir").css_first("script#graph-data").html or ""
     assert "</script><img" not in graph_json and "\\u003c/script\\u003e\\u003cimg" in graph_json
 
 

@@ -6,10 +6,11 @@
   var source = container && document.getElementById(container.dataset.graph);
   if (!source || typeof vis === "undefined") { return; }
   var graph = JSON.parse(source.textContent);
+  var most = Math.max.apply(null, [1].concat(graph.nodes.map(function (node) { return node.shared || 0; })));
   var nodes = new vis.DataSet(graph.nodes.map(function (node) {
     var centre = node.id === graph.centre;
     return {
-      id: node.id, label: node.name, shape: "dot", value: centre ? 3 : 1 + node.shared,
+      id: node.id, label: node.name, shape: "dot", value: centre ? most + 1 : node.shared,
       color: centre ? "#c0392b" : "#1f6fb2", font: {size: centre ? 18 : 14},
       title: centre ? node.name + " (" + node.category + ")"
                     : node.name + " (" + node.category + "): " + node.shared + " companies use both"
@@ -22,7 +23,8 @@
   var network = new vis.Network(container, {nodes: nodes, edges: edges}, {
     nodes: {scaling: {min: 8, max: 30}},
     edges: {scaling: {min: 1, max: 8}, smooth: false},
-    physics: {solver: "forceAtlas2Based", stabilization: {iterations: 300}},
+    physics: {solver: "forceAtlas2Based", forceAtlas2Based: {gravitationalConstant: -90, springLength: 140},
+              stabilization: {iterations: 300}},
     interaction: {hover: true, tooltipDelay: 120}
   });
   window.stackgraphGraph = {network: network, nodes: nodes.length, edges: edges.length, stable: nodes.length <= 1};
