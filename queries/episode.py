@@ -2,8 +2,8 @@
 libraries and the stack it lists.
 
 >>> found = episode(store, "2020-02-04-bolt-is-a-bike-shop")
->>> found.title, found.company_name, found.guests, [item.name for item in found.stack]
-('Bolt Is a Bike Shop', 'Bolt', [('bob-ray', 'Bob Ray')], ['Redis', 'PostgreSQL'])   # by category
+>>> found.title, found.company_name, found.guests, [item.name for item in found.stack]   # the stack by category
+('Bolt Is a Bike Shop', 'Bolt', [('bob-ray', 'Bob Ray')], ['Redis', 'PostgreSQL'])
 """
 
 from __future__ import annotations
