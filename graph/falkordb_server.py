@@ -77,6 +77,8 @@ DEFAULT_LOCK_TIMEOUT = 300.0
 READY_TIMEOUT = 10.0
 # A stopping server writes its last append-only records and closes its files.
 STOP_TIMEOUT = 30.0
+# The longest TIMEOUT the server accepts, in milliseconds: 24 days, the largest a 32-bit int holds.
+SERVER_TIMEOUT_MS = 2**31 - 1
 # sun_path holds 108 bytes on Linux, 104 on macOS, including the final NUL.
 MAX_SOCKET_PATH = 103
 
@@ -373,6 +375,10 @@ class EmbeddedFalkorDB:
             # core. Measured with 1: a first load's server time at 10k episodes 5.2 -> 2.9 s, an
             # upsert load 22.5 -> 17.2 s; a GRAPH.BULK into a graph of 1M nodes 46 -> 12 ms.
             "OMP_THREAD_COUNT", "1",
+            # A statement's TIMEOUT argument limits writes too only once TIMEOUT_MAX is set; the
+            # limits themselves come with each statement (graph.limits), this bound is beyond any.
+            "TIMEOUT_MAX", str(SERVER_TIMEOUT_MS),
+            "TIMEOUT_DEFAULT", str(SERVER_TIMEOUT_MS),
         ]  # fmt: skip
 
     def _launch(self) -> None:
