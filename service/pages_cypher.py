@@ -1,7 +1,8 @@
 """/cypher: a read-only Cypher console with a results table.
 
 The statement runs read-only, as POST /api/cypher runs it: a statement that writes is refused and
-changes nothing; the rows shown stop at the service's row cap, and the page says so.
+changes nothing, one past the service's time limit is stopped (504), and the rows shown stop at the
+service's row cap, which the page says when it is reached.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from graph import QueryError, ReadOnlyRefusal
+from graph.errors import QueryTimeout
 from service.deps import Settings, Store
 from service.pages_render import PageRoute, render
 
@@ -44,7 +46,10 @@ def cypher_page(store: Store, settings: Settings, query: Annotated[str, Query(ma
     except ValueError:
         return render("cypher.html", 422, **{**context, "problem": 'the parameters are not a JSON object such as {"id": "elixir"}'})
     try:
-        rows = store.run(query, parameters)
+        rows = store.run(query, parameters, timeout=settings.cypher_timeout)
+    except QueryTimeout:
+        return render("cypher.html", 504, **{**context, "problem": f"the query ran past the time limit of "
+                                                                   f"{settings.cypher_timeout:g} s and was stopped"})
     except ReadOnlyRefusal:
         return render("cypher.html", 403, **{**context, "problem": "this statement writes, and the console is read-only"})
     except QueryError as error:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
@@ -177,6 +178,13 @@ def test_cypher_console_reads_and_refuses_writes(service):
     assert rows(left, "table.results") == [["0"]]
     assert "the query failed" in text(console(service, "MATCH (n RETURN n", status=400).css_first(".problem"))
     assert "JSON object" in text(console(service, "RETURN 1", "[1]", status=422).css_first(".problem"))
+
+
+def test_cypher_console_stops_a_query_at_the_time_limit(service):
+    started = time.monotonic()
+    slow = console(service, "UNWIND range(1, 100000) AS x UNWIND range(1, 100000) AS y RETURN count(*) AS n", status=504)
+    assert "time limit of 5 s" in text(slow.css_first(".problem"))  # ServiceSettings.cypher_timeout
+    assert time.monotonic() - started < 30
 
 
 def test_viz_pages(service):
