@@ -13,6 +13,7 @@ import itertools
 import math
 import re
 import os
+import threading
 from collections.abc import Mapping
 from contextlib import contextmanager, suppress
 from typing import Any, Callable, Iterable, Iterator
@@ -105,8 +106,11 @@ class FalkorDBStore(GraphStore):
         self._server = EmbeddedFalkorDB(directory, lock_timeout=lock_timeout, on_wait=on_wait)
         self._server.start()
         self._db: FalkorDB | None = None
-        # The connection a write sent its statements on, and how many replies it owes.
-        self._unconfirmed: tuple[redis.Connection, int] | None = None
+        # The connection a write sent its statements on, how many replies it owes, and the writing thread.
+        self._unconfirmed: tuple[redis.Connection, int, int] | None = None
+        self._confirming = threading.RLock()  # several threads may call (the service's routes run in a pool)
+        # A write's failure that another thread's call found, raised at the writing thread's next call.
+        self._failures: dict[int, QueryError] = {}
         try:
             self._db = FalkorDB(unix_socket_path=str(self._server.socket_path))
             self._graph = self._db.select_graph(GRAPH_NAME)
@@ -145,40 +149,52 @@ class FalkorDBStore(GraphStore):
         idempotent (MERGEs, and parts deleted before they are created), so a batch cut short
         is completed by running it again.
         """
-        self._confirm_writes()
-        connection = self._client().connection_pool.get_connection()
-        self._unconfirmed = (connection, 0)
-        try:
-            numbered = iter(statements)
-            while group := list(itertools.islice(numbered, PIPELINE_DEPTH)):
-                commands = [("GRAPH.QUERY", GRAPH_NAME, cypher_parameters(statement.params) + statement.query, "--compact")
-                            for statement in group]
-                with self._translated_errors():
-                    connection.send_packed_command(connection.pack_commands(commands))
-                self._unconfirmed = (connection, self._unconfirmed[1] + len(group))
-        except BaseException:
-            with suppress(StoreError):
-                self._confirm_writes()  # what was sent before the failure runs all the same
-            raise
+        with self._confirming:  # another thread's call waits until the statements are sent, then confirms them
+            self._confirm_writes()
+            connection = self._client().connection_pool.get_connection()
+            writer = threading.get_ident()
+            self._unconfirmed = (connection, 0, writer)
+            try:
+                numbered = iter(statements)
+                sent = 0
+                while group := list(itertools.islice(numbered, PIPELINE_DEPTH)):
+                    commands = [("GRAPH.QUERY", GRAPH_NAME, cypher_parameters(statement.params) + statement.query,
+                                 "--compact") for statement in group]
+                    with self._translated_errors():
+                        connection.send_packed_command(connection.pack_commands(commands))
+                    sent += len(group)
+                    self._unconfirmed = (connection, sent, writer)
+            except BaseException:
+                with suppress(StoreError):
+                    self._confirm_writes()  # what was sent before the failure runs all the same
+                raise
 
     def _confirm_writes(self) -> None:
-        """Read the replies of the statements :meth:`write` sent; raise the first failure."""
-        if self._unconfirmed is None:
-            return
-        connection, sent = self._unconfirmed
-        self._unconfirmed = None
-        failure = None
-        try:
-            with self._translated_errors():
-                for number in range(1, sent + 1):
-                    try:
-                        connection.read_response()
-                    except redis.ResponseError as error:
-                        failure = failure or f"write statement {number} of {sent} failed, the others were applied: {_one_line(error)}"
-        finally:
-            self._client().connection_pool.release(connection)
-        if failure:
-            raise QueryError(failure)
+        """Read the replies of the statements :meth:`write` sent; raise the first failure to the thread
+        that wrote them (now, or at its next call when this is another thread's call)."""
+        with self._confirming:
+            if failed := self._failures.pop(threading.get_ident(), None):
+                raise failed
+            if self._unconfirmed is None:
+                return
+            connection, sent, writer = self._unconfirmed
+            self._unconfirmed = None
+            failure = None
+            try:
+                with self._translated_errors():
+                    for number in range(1, sent + 1):
+                        try:
+                            connection.read_response()
+                        except redis.ResponseError as error:
+                            failure = failure or (f"write statement {number} of {sent} failed, the others were "
+                                                  f"applied: {_one_line(error)}")
+            finally:
+                self._client().connection_pool.release(connection)
+            if failure:
+                if writer != threading.get_ident():
+                    self._failures[writer] = QueryError(failure)
+                    return
+                raise QueryError(failure)
 
     def ensure_schema(self) -> None:
         """A range index on the key of every label but the parts', the schema's full-text indexes;

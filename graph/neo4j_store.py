@@ -8,6 +8,7 @@ The same calls as every store (see :class:`graph.store.GraphStore`)::
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -108,7 +109,10 @@ class Neo4jStore(GraphStore):
     def __init__(self, uri: str, username: str, password: str, database: str | None = None, *, schema: Schema) -> None:
         super().__init__(schema)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stackgraph-neo4j-writer")
-        self._unconfirmed: Future[None] | None = None
+        self._unconfirmed: tuple[Future[None], int] | None = None  # the transaction, and the thread that wrote it
+        self._confirming = threading.RLock()  # several threads may call (the service's routes run in a pool)
+        # A write's failure that another thread's call found, raised at the writing thread's next call.
+        self._failures: dict[int, BaseException] = {}
         self._uri = uri
         self._database = database
         scheme = uri.partition("://")[0] if "://" in uri else ""
@@ -173,10 +177,11 @@ class Neo4jStore(GraphStore):
         the server's transaction memory; a load too large for that should be split into
         several documents by the caller.
         """
-        self._confirm_writes()
-        statements = list(statements)
-        if statements:
-            self._unconfirmed = self._writer.submit(self._write_now, statements)
+        with self._confirming:
+            self._confirm_writes()
+            statements = list(statements)
+            if statements:
+                self._unconfirmed = (self._writer.submit(self._write_now, statements), threading.get_ident())
 
     def _write_now(self, statements: list[UpsertStatement]) -> None:
         def work(tx: neo4j.ManagedTransaction) -> None:
@@ -187,10 +192,22 @@ class Neo4jStore(GraphStore):
             session.execute_write(work)
 
     def _confirm_writes(self) -> None:
-        """Wait for the transaction :meth:`write` started; raise its failure."""
-        if self._unconfirmed is not None:
-            unconfirmed, self._unconfirmed = self._unconfirmed, None
-            unconfirmed.result()
+        """Wait for the transaction :meth:`write` started; raise its failure to the thread that wrote it
+        (now, or at its next call when this is another thread's call)."""
+        with self._confirming:  # another thread's call waits until the transaction is confirmed
+            if failed := self._failures.pop(threading.get_ident(), None):
+                raise failed
+            if self._unconfirmed is None:
+                return
+            transaction, writer = self._unconfirmed
+            self._unconfirmed = None
+            try:
+                transaction.result()
+            except Exception as error:
+                if writer != threading.get_ident():
+                    self._failures[writer] = error
+                    return
+                raise
 
     def ensure_schema(self) -> None:
         """A unique constraint on every label's key, a range index on each secondary label's id,

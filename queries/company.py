@@ -1,8 +1,10 @@
-"""A company as its page shows it, beside its stack: website, episodes, guests, hosting providers.
+"""A company as a page shows it: its stack, the episodes that feature it, its guests and website.
 
->>> found = company(store, "ACME")
->>> found.name, found.episodes, found.guests, found.hosted_on
-('Acme', [('2020-02-03-acme-is-a-rocket-shop', 'Acme Is a Rocket Shop', '2020-02-03')], [('ann-lee', 'Ann Lee')], [])
+>>> profile = company_profile(store, "acme")
+>>> profile.name, profile.website, profile.guests, [e.title for e in profile.episodes]
+('Acme', None, ['Ann Lee'], ['Acme Is a Rocket Shop'])
+>>> [item.technology for item in profile.stack]
+['redis', 'postgres', 'rails']
 """
 
 from __future__ import annotations
@@ -11,47 +13,43 @@ from dataclasses import dataclass
 
 from graph.store import GraphStore
 from queries.names import resolve_company
+from queries.stack import StackItem, company_stack
 
-HEADER = """
+COMPANY = """
 MATCH (c:Company {id: $company})
-RETURN c.name AS name, properties(c).website AS website
+OPTIONAL MATCH (p:Person)-[:WORKS_ON]->(c)
+WITH c, p ORDER BY p.name
+RETURN c.id AS company, c.name AS name, properties(c).website AS website, collect(DISTINCT p.name) AS guests
 """
 
 EPISODES = """
 MATCH (e:Episode)-[:FEATURES]->(:Company {id: $company})
-RETURN e.id AS id, e.title AS title, e.date AS date ORDER BY date, title
-"""
-
-GUESTS = """
-MATCH (p:Person)-[:WORKS_ON]->(:Company {id: $company})
-RETURN p.id AS id, p.name AS name ORDER BY name, id
-"""
-
-# From the stack and from "hosted on X" phrases alike.
-HOSTED_ON = """
-MATCH (:Company {id: $company})-[:HOSTED_ON]->(h:HostingProvider)
-RETURN DISTINCT h.id AS id, coalesce(h.name, h.id) AS name ORDER BY name
+RETURN e.id AS id, e.title AS title, e.date AS date
+ORDER BY date, id
 """
 
 
 @dataclass(frozen=True)
-class Company:
-    id: str  # its slug
+class EpisodeSummary:
+    id: str
+    title: str
+    date: str
+
+
+@dataclass(frozen=True)
+class CompanyProfile:
+    company: str  # its slug
     name: str
     website: str | None
-    episodes: list[tuple[str, str, str]]  # (id, title, date), oldest first
-    guests: list[tuple[str, str]]  # (slug, name)
-    hosted_on: list[tuple[str, str]]  # (slug, name) of its hosting providers
+    guests: list[str]  # who spoke for it, by name
+    episodes: list[EpisodeSummary]  # that feature it, oldest first
+    stack: list[StackItem]  # as `stackgraph stack` lists it
 
 
-def company(store: GraphStore, name: str) -> Company:
-    """The company ``name`` names (its name or slug, any case)."""
-    key = resolve_company(store, name)
-    params = {"company": key}
-    [head] = store.run(HEADER, params)
-    return Company(
-        key, head["name"] or key, head["website"],
-        [(row["id"], row["title"], row["date"]) for row in store.run(EPISODES, params)],
-        [(row["id"], row["name"]) for row in store.run(GUESTS, params)],
-        [(row["id"], row["name"]) for row in store.run(HOSTED_ON, params)],
-    )
+def company_profile(store: GraphStore, company: str) -> CompanyProfile:
+    """The company named ``company`` (name or slug, any case): an UnknownName if none is."""
+    slug = resolve_company(store, company)
+    [row] = store.run(COMPANY, {"company": slug})
+    episodes = [EpisodeSummary(**episode) for episode in store.run(EPISODES, {"company": slug})]
+    return CompanyProfile(row["company"], row["name"] or row["company"], row["website"], row["guests"], episodes,
+                          company_stack(store, slug))

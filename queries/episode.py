@@ -1,9 +1,11 @@
-"""One episode as a page shows it: its company and guests, topics with timestamps, references,
+"""One episode as a page shows it: its company and guests, topics with their timestamps, references,
 libraries and the stack it lists.
 
->>> found = episode(store, "2020-02-04-bolt-is-a-bike-shop")
->>> found.title, found.company_name, found.guests, [item.name for item in found.stack]   # the stack by category
-('Bolt Is a Bike Shop', 'Bolt', [('bob-ray', 'Bob Ray')], ['Redis', 'PostgreSQL'])
+>>> episode = episode_details(store, "Acme Is a Rocket Shop")    # its id or its title, any case
+>>> episode.id, episode.date, episode.company_name, episode.guests, episode.duration_s
+('2020-02-03-acme-is-a-rocket-shop', '2020-02-03', 'Acme', ['Ann Lee'], 2820)
+>>> [item.technology for item in episode.stack], episode.topics, episode.references
+(['redis', 'postgres', 'rails'], [], [])
 """
 
 from __future__ import annotations
@@ -15,98 +17,97 @@ from queries.names import resolve_episode
 from queries.stack import StackItem
 from queries.timeline import clock, listen_link
 
-HEADER = """
+# Only feeds give an episode its url and audio_url: read from properties(), they are missing map
+# keys rather than properties Neo4j warns are unknown.
+EPISODE = """
 MATCH (e:Episode {id: $episode})
 OPTIONAL MATCH (e)-[:FEATURES]->(c:Company)
-RETURN e.title AS title, e.date AS date, properties(e).duration_s AS duration_s, properties(e).url AS url,
-       properties(e).audio_url AS audio_url, properties(e).description AS description,
-       c.id AS company, c.name AS company_name
-"""
-
-GUESTS = """
-MATCH (p:Person)-[:APPEARED_ON]->(:Episode {id: $episode})
-RETURN p.id AS id, p.name AS name ORDER BY name, id
+OPTIONAL MATCH (p:Person)-[:APPEARED_ON]->(e)
+WITH e, c, p ORDER BY p.name
+RETURN e.id AS id, e.title AS title, e.date AS date, e.duration_s AS duration_s, e.description AS description,
+       properties(e).url AS url, properties(e).audio_url AS audio_url, c.id AS company, c.name AS company_name,
+       collect(DISTINCT p.name) AS guests
 """
 
 TOPICS = """
 MATCH (:Episode {id: $episode})-[:HAS_TOPIC]->(tp:Topic)
 OPTIONAL MATCH (tp)-[:MENTIONS]->(t:Technology)
-RETURN tp.offset_s AS offset_s, tp.text AS text,
-       collect(CASE WHEN t IS NULL THEN null ELSE [t.id, coalesce(t.name, t.id)] END) AS mentions
+WITH tp, t ORDER BY t.id
+RETURN tp.offset_s AS offset_s, tp.text AS text, collect(t.id) AS technologies
 ORDER BY offset_s, text
 """
 
 REFERENCES = """
 MATCH (:Episode {id: $episode})-[:REFERENCES]->(l:Link)
-RETURN l.url AS url, properties(l).note AS note ORDER BY url
-"""
-
-# A company featured in several episodes lists its stack in each: the stack here is this episode's.
-STACK = """
-MATCH (e:Episode {id: $episode})-[:FEATURES]->(:Company)-[u:USES]->(t:Technology)
-WHERE u.episode = e.id
-RETURN DISTINCT t.category AS category, t.name AS name, t.id AS technology, 'HostingProvider' IN labels(t) AS hosting
-ORDER BY hosting DESC, category, name
+RETURN l.url AS url, l.domain AS domain, properties(l).note AS note
+ORDER BY url
 """
 
 LIBRARIES = """
-MATCH (:Episode {id: $episode})-[:FEATURES]->(:Company)-[:USES_LIBRARY]->(l:Library)
-RETURN DISTINCT l.id AS id, l.name AS name, properties(l).url AS url ORDER BY name, id
+MATCH (:Company)-[u:USES_LIBRARY]->(l:Library)
+WHERE u.episode = $episode
+RETURN DISTINCT l.id AS library, l.name AS name, l.url AS url
+ORDER BY name, library
+"""
+
+STACK = """
+MATCH (:Company)-[u:USES]->(t:Technology)
+WHERE u.episode = $episode
+RETURN t.category AS category, t.name AS name, t.id AS technology, 'HostingProvider' IN labels(t) AS hosting
+ORDER BY hosting DESC, category, name
 """
 
 
 @dataclass(frozen=True)
 class Topic:
-    at: str  # M:SS or H:MM:SS
+    at: str  # the timestamp, M:SS or H:MM:SS
+    offset_s: int
     text: str
-    listen: str | None  # the audio from there, for an episode with an audio file
-    mentions: list[tuple[str, str]]  # (slug, name) of the technologies the line names
+    technologies: list[str]  # the slugs of those it mentions
+    listen: str | None  # the audio from the timestamp on, for an episode with audio
 
 
 @dataclass(frozen=True)
 class Reference:
     url: str
+    domain: str
     note: str | None
 
 
 @dataclass(frozen=True)
 class Library:
-    id: str  # e.g. github:owner/repo
+    library: str  # its id
     name: str
-    url: str | None
+    url: str
 
 
 @dataclass(frozen=True)
-class Episode:
+class EpisodeDetails:
     id: str
     title: str
     date: str
     duration_s: int | None
+    description: str
     url: str | None
-    description: str | None
+    audio_url: str | None
     company: str | None  # the featured company's slug
     company_name: str | None
-    guests: list[tuple[str, str]]  # (slug, name)
-    topics: list[Topic]
+    guests: list[str]
+    topics: list[Topic]  # in the order of their timestamps
     references: list[Reference]
     libraries: list[Library]
-    stack: list[StackItem]
+    stack: list[StackItem]  # the technologies this episode lists, as `stackgraph stack` orders them
 
 
-def episode(store: GraphStore, name: str) -> Episode:
-    """The episode ``name`` names (its id, or its title in any case)."""
-    key = resolve_episode(store, name)
-    params = {"episode": key}
-    [head] = store.run(HEADER, params)
-    topics = [
-        Topic(clock(row["offset_s"]), row["text"], listen_link(head["audio_url"], row["offset_s"]),
-              sorted({(slug, shown) for slug, shown in row["mentions"]}, key=lambda m: m[1].lower()))
-        for row in store.run(TOPICS, params)
-    ]
-    return Episode(
-        key, head["title"], head["date"], head["duration_s"], head["url"], head["description"], head["company"],
-        head["company_name"], [(row["id"], row["name"]) for row in store.run(GUESTS, params)], topics,
-        [Reference(row["url"], row["note"]) for row in store.run(REFERENCES, params)],
-        [Library(row["id"], row["name"] or row["id"], row["url"]) for row in store.run(LIBRARIES, params)],
-        [StackItem(**row) for row in store.run(STACK, params)],
+def episode_details(store: GraphStore, episode: str) -> EpisodeDetails:
+    """The episode with id (or title, any case) ``episode``: an UnknownName if there is none."""
+    params = {"episode": resolve_episode(store, episode)}
+    [row] = store.run(EPISODE, params)
+    topics = [Topic(clock(t["offset_s"]), t["offset_s"], t["text"], t["technologies"],
+                    listen_link(row["audio_url"], t["offset_s"])) for t in store.run(TOPICS, params)]
+    return EpisodeDetails(
+        **row, topics=topics,
+        references=[Reference(**reference) for reference in store.run(REFERENCES, params)],
+        libraries=[Library(**library) for library in store.run(LIBRARIES, params)],
+        stack=[StackItem(**item) for item in store.run(STACK, params)],
     )

@@ -12,7 +12,7 @@ from queries.lookup import named_like
 from queries.names import resolve_entity
 from queries.path import Path, path
 from queries.search import search
-from queries.technology import most_used
+from queries.technologies import find_technologies
 from service.deps import Store
 from service.pages_render import PageRoute, render, segment
 
@@ -24,7 +24,7 @@ NAME = Annotated[str, Query(max_length=300)]
 
 @router.get("/")
 def home(store: Store) -> HTMLResponse:
-    return render("home.html", title="StackGraph", counts=store.counts(), popular=most_used(store, limit=20),
+    return render("home.html", title="StackGraph", counts=store.counts(), popular=find_technologies(store, "", limit=20),
                   pairs=cooccurring_pairs(store, min_count=2, limit=12))
 
 

@@ -8,11 +8,11 @@ from itertools import groupby
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from queries.company import company
+from queries.company import company_profile
+from queries.hosting import company_hosting
 from queries.person import person
 from queries.recommend import recommend
 from queries.similar import similar
-from queries.stack import company_stack
 from service.deps import Projection, Store
 from service.pages_render import PageRoute, render
 
@@ -21,13 +21,14 @@ router = APIRouter(route_class=PageRoute)
 
 @router.get("/companies/{slug:path}")
 def company_page(store: Store, projection: Projection, slug: str) -> HTMLResponse:
-    found = company(store, slug)
-    stack = company_stack(store, found.id)
+    found = company_profile(store, slug)
+    stack = found.stack
     by_category = [(category, list(items)) for category, items in groupby(
         sorted(stack, key=lambda item: (item.category, item.name.lower())), key=lambda item: item.category)]
     return render("company.html", title=found.name, company=found, stack=by_category, stack_size=len(stack),
-                  similar=similar(store, found.id, limit=10, projection=projection),
-                  recommendations=recommend(store, found.id, limit=10, projection=projection))
+                  hosted_on=company_hosting(store, found.company),
+                  similar=similar(store, found.company, limit=10, projection=projection),
+                  recommendations=recommend(store, found.company, limit=10, projection=projection))
 
 
 @router.get("/people/{slug:path}")

@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from domain.slug import slugify
 from queries.names import UnknownKind, UnknownName
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -46,6 +47,7 @@ environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, u
                           trim_blocks=True, lstrip_blocks=True)
 environment.filters["segment"] = segment
 environment.filters["safe_href"] = safe_href
+environment.filters["slug"] = slugify  # a person's or a company's id is the slug of its name
 
 
 def render(template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
