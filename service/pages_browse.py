@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from queries.cooccurring import cooccurring_pairs
 from queries.lookup import named_like
 from queries.names import resolve_entity
 from queries.path import Path, path
+from queries.projection import stacks_version
 from queries.search import search
 from queries.technologies import find_technologies
 from service.deps import Store
@@ -22,10 +23,21 @@ PAGES = {"company": "companies", "technology": "technologies", "person": "people
 NAME = Annotated[str, Query(max_length=300)]
 
 
+def most_used_and_pairs(request: Request, store: Store) -> dict[str, Any]:
+    """The home page's two tables, read again only when a load or a write may have changed the stacks:
+    both walk every stack (seconds at 10k episodes)."""
+    version = stacks_version(store)
+    cached = getattr(request.app.state, "home_tables", None)
+    if version is not None and cached is not None and cached[0] == version:
+        return cached[1]
+    tables = {"popular": find_technologies(store, "", limit=20), "pairs": cooccurring_pairs(store, min_count=2, limit=12)}
+    request.app.state.home_tables = (version, tables)
+    return tables
+
+
 @router.get("/")
-def home(store: Store) -> HTMLResponse:
-    return render("home.html", title="StackGraph", counts=store.counts(), popular=find_technologies(store, "", limit=20),
-                  pairs=cooccurring_pairs(store, min_count=2, limit=12))
+def home(request: Request, store: Store) -> HTMLResponse:
+    return render("home.html", title="StackGraph", counts=store.counts(), **most_used_and_pairs(request, store))
 
 
 @router.get("/search")

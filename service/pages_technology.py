@@ -30,10 +30,10 @@ def technology_page(store: Store, slug: str) -> HTMLResponse:
     lines: dict[tuple[str, str], list] = {}
     for line in mentions(store, found.technology, limit=5 * SHOWN):
         lines.setdefault((line.date, line.title), []).append(line)
-    users = who_uses(store, found.technology)
+    users = who_uses(store, found.technology, limit=SHOWN)
     graph = cooccurrence_graph(store, found.technology)
     return render(
-        "technology.html", title=found.name, technology=found, users=users[:SHOWN], more_users=len(users) - SHOWN,
+        "technology.html", title=found.name, technology=found, users=users, more_users=found.companies - len(users),
         together=cooccurring(store, found.technology, limit=25), hosts=hosting(store, found.technology, limit=25),
         appearances=appearances, lines=lines,
         episode_ids=episode_ids(store, [(a.date, a.episode) for a in appearances]),
