@@ -40,3 +40,19 @@ def hosting(store: GraphStore, technology: str, *, limit: int | None = None) -> 
     ]
     result.sort(key=lambda h: (-h.companies, h.name.lower(), h.provider))
     return take(result, limit)
+
+
+COMPANY_HOSTING = """
+MATCH (:Company {id: $company})-[:HOSTED_ON]->(h:HostingProvider)
+RETURN DISTINCT h.id AS provider, coalesce(h.name, h.id) AS name ORDER BY name, provider
+"""
+
+
+def company_hosting(store: GraphStore, company: str) -> list[tuple[str, str]]:
+    """(slug, name) of the hosting providers the company with slug ``company`` runs on, from its stack
+    and from "hosted on X" phrases alike.
+
+    >>> company_hosting(store, "acme")
+    []
+    """
+    return [(row["provider"], row["name"]) for row in store.run(COMPANY_HOSTING, {"company": company})]

@@ -15,19 +15,23 @@ from graph.store import GraphStore
 from queries.names import resolve_technology
 from queries.profiles import take
 
+# Each in the timeline's order, so that with a limit ({limit}) each returns only its first rows: the
+# first of both together are among them.
 IN_STACK = """
-MATCH (e:Episode)-[:FEATURES]->(c:Company)-[u:USES]->(:Technology {id: $technology})
+MATCH (e:Episode)-[:FEATURES]->(c:Company)-[u:USES]->(:Technology {{id: $technology}})
 WHERE u.episode = e.id
 RETURN DISTINCT e.id AS id, e.title AS title, e.date AS date, properties(e).audio_url AS audio_url, c.id AS company,
        c.name AS company_name
+ORDER BY date, title {limit}
 """
 
 IN_TOPICS = """
-MATCH (e:Episode)-[:HAS_TOPIC]->(tp:Topic)-[:MENTIONS]->(:Technology {id: $technology})
+MATCH (e:Episode)-[:HAS_TOPIC]->(tp:Topic)-[:MENTIONS]->(:Technology {{id: $technology}})
 OPTIONAL MATCH (e)-[:FEATURES]->(c:Company)
 RETURN e.id AS id, e.title AS title, e.date AS date, properties(e).audio_url AS audio_url, c.id AS company,
        c.name AS company_name,
        collect(DISTINCT tp.offset_s) AS offsets
+ORDER BY date, title {limit}
 """
 
 
@@ -69,10 +73,13 @@ class Appearance:
 def timeline(store: GraphStore, technology: str, *, limit: int | None = None) -> list[Appearance]:
     """Episodes in date order (then title) that bring up ``technology``, by stack or by topic."""
     slug = resolve_technology(store, technology)
+    take([], limit)  # a negative limit is an error before any query
+    params = {"technology": slug, "limit": limit}
+    cut = "" if limit is None else "LIMIT $limit"
     episodes: dict[str, dict] = {}
-    for row in store.run(IN_STACK, {"technology": slug}):
+    for row in store.run(IN_STACK.format(limit=cut), params):
         episodes[row["id"]] = {**row, "in_stack": True, "offsets": []}
-    for row in store.run(IN_TOPICS, {"technology": slug}):
+    for row in store.run(IN_TOPICS.format(limit=cut), params):
         episode = episodes.setdefault(row["id"], {**row, "in_stack": False})
         episode["offsets"] = row["offsets"]
         if not episode["company"]:

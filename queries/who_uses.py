@@ -10,10 +10,13 @@ from dataclasses import dataclass
 
 from graph.store import GraphStore
 from queries.names import resolve_technology
+from queries.profiles import take
 
+# {limit}: empty, or a LIMIT that cuts before the guests are read (a popular technology has thousands of users).
 WHO_USES = """
-MATCH (c:Company)-[:USES]->(t:Technology {id: $technology})
+MATCH (c:Company)-[:USES]->(t:Technology {{id: $technology}})
 MATCH (e:Episode)-[:FEATURES]->(c)
+WITH c, e ORDER BY e.date DESC, c.name {limit}
 OPTIONAL MATCH (p:Person)-[:APPEARED_ON]->(e)
 WITH c, e, p ORDER BY p.name
 RETURN c.id AS company, c.name AS name, e.title AS episode, e.date AS date, collect(p.name) AS guests
@@ -30,7 +33,11 @@ class Usage:
     guests: list[str]
 
 
-def who_uses(store: GraphStore, technology: str) -> list[Usage]:
-    """Companies using ``technology`` (name, slug or alias), newest episode first."""
-    rows = store.run(WHO_USES, {"technology": resolve_technology(store, technology)})
+def who_uses(store: GraphStore, technology: str, *, limit: int | None = None) -> list[Usage]:
+    """Companies using ``technology`` (name, slug or alias), newest episode first; the first ``limit``."""
+    slug = resolve_technology(store, technology)
+    take([], limit)  # a negative limit is an error before any query
+    if limit == 0:
+        return []
+    rows = store.run(WHO_USES.format(limit="" if limit is None else "LIMIT $limit"), {"technology": slug, "limit": limit})
     return [Usage(**row) for row in rows]

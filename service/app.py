@@ -37,7 +37,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
             store.close()
 
     app = FastAPI(title="StackGraph", summary="How real companies run their software in production, as a graph.",
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)  # /docs: pages.install, no CDN
     app.state.settings = settings
     problems.install(app)
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
@@ -47,5 +47,5 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app.include_router(export_api.router)
     if settings.token:  # the write endpoints exist only with a token (service/auth.py)
         app.include_router(load_api.router)
-    app.include_router(pages.router)
+    pages.install(app)
     return app

@@ -167,3 +167,13 @@ def service_neo4j(neo4j_store: GraphStore, tmp_path_factory: pytest.TempPathFact
 def service(request: pytest.FixtureRequest) -> Service:
     """The service on each backend over the bundled listing (read-only: the same server serves a module)."""
     return request.getfixturevalue(f"service_{request.param}")
+
+
+@pytest.fixture(scope="module")
+def service_hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """``stackgraph serve`` over tests/data/hostile-markup.txt: a title, a topic line and a stack tag holding
+    markup (``<script>``, ``</script><img onerror>``), for the tests that it arrives as text."""
+    store = tmp_path_factory.mktemp("hostile") / "store"
+    invoke("load", "--quiet", str(REPO / "tests" / "data" / "hostile-markup.txt"), store=store, check=True)
+    with running_service(store=store) as service:
+        yield service
