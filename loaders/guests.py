@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 
-_INTRO = re.compile(r"In this episode of [^,]+,\s+")
+# The podcast's name is bounded: "[^,]+" would run to the end of the text from every "In this episode of".
+_INTRO = re.compile(r"In this episode of [^,]{1,200},\s+")
 _TOKEN = re.compile(r"[^\s,&]+|[,&]")
 _NAME_WORD = re.compile(r"^[A-Z][\w'’.-]*$")
 _PARTICLES = frozenset({"de", "da", "del", "der", "van", "von", "la", "le", "di", "du", "bin", "al"})

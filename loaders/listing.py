@@ -35,11 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-# "Feb 10, 2020 • 56min" / "Jan 6, 2020 • 1h 14min": the date is checked later, so that a
-# header with a bad date still starts its own episode and is reported as such.
-_EPISODE_HEADER = re.compile(
-    r"^(?P<date>[^•]*\d[^•]*?)\s*•\s*(?P<duration>\d+\s*h(?:\s*\d+\s*min)?|\d+\s*min)\s*$"
-)
+# The part after the "•" of "Feb 10, 2020 • 56min" / "Jan 6, 2020 • 1h 14min". The date before it is
+# checked later, so that a header with a bad date still starts its own episode and is reported as such.
+_HEADER_DURATION = re.compile(r"\s*(\d+\s*h(?:\s*\d+\s*min)?|\d+\s*min)\s*")
+_DIGIT = re.compile(r"\d")
 _DURATION = re.compile(r"^(?:(?P<hours>\d+)\s*h)?\s*(?:(?P<minutes>\d+)\s*min)?$")
 _TOPIC = re.compile(r"^(?P<stamp>\d{1,2}(?::\d{2}){1,2})\s*[–—-]\s*(?P<text>.*)$")
 # The same lines as _TOPIC whose timestamp parse_timestamp accepts (ASCII digits, :MM and :SS ≤ 59).
@@ -47,8 +46,7 @@ _VALID_TOPIC = re.compile(r"^(\d{1,2}):([0-5][0-9])(?::([0-5][0-9]))?\s*[–—-
 # Starts like a timestamp followed by a dash, but is not a valid one: "1:7x – text".
 _BROKEN_TOPIC = re.compile(r"^(?P<stamp>\d+:\S*)\s*[–—-]\s")
 # A URL, then maybe a note: "(in parentheses)" as this podcast writes it, or after a dash.
-_REFERENCE = re.compile(r"^(?P<url>https?://\S+)(?:\s+(?:\((?P<note>.*)\)|[-–—:]?\s*(?P<plain_note>.+?)))?\s*$")
-_STACK_ITEM = re.compile(r"^(?P<tag>[^→]+?)\s*(?:→.*)?$")
+_REFERENCE_URL = re.compile(r"https?://\S+")
 _NOT_LETTERS = re.compile(r"^[^\w]+", re.UNICODE)
 
 SECTIONS = {
@@ -166,6 +164,22 @@ def parse_duration(text: str) -> int | None:
     return int(match["hours"] or 0) * 3600 + int(match["minutes"] or 0) * 60
 
 
+def episode_header(text: str) -> tuple[str, str] | None:
+    """The date and the duration of an episode's first line, as written; None when it is not one.
+
+    Split at its one "•" rather than by one regex over the whole line, which backtracks
+    quadratically on a long line of digits.
+
+    >>> episode_header("Jan 6, 2020 • 1h 14min"), episode_header("A title • with a bullet")
+    (('Jan 6, 2020', '1h 14min'), None)
+    """
+    date, bullet, rest = text.partition("•")
+    if not bullet or "•" in rest or not _DIGIT.search(date):
+        return None
+    duration = _HEADER_DURATION.fullmatch(rest)
+    return (date.rstrip(), duration[1]) if duration else None
+
+
 def parse_date(text: str) -> dt.date | None:
     cleaned = re.sub(r"\s+", " ", text.replace(".", "")).strip()
     for fmt in ("%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y"):
@@ -259,7 +273,7 @@ def _chunks(lines: Iterable[Line]) -> Iterator[tuple[str, list[Line]]]:
     kind, block = "header", list[Line]()
     for number, text in lines:
         # "•" first: the header pattern needs one, and most lines have none (the regex is the costly part).
-        if "•" in text and _EPISODE_HEADER.match(text.strip()):
+        if "•" in text and episode_header(text.strip()):
             if block or kind == "episode":
                 yield kind, block
             kind, block = "episode", []
@@ -281,15 +295,16 @@ def parse_header(block: list[Line]) -> PodcastHeader | None:
 def parse_episode(block: list[Line], source: str) -> ListingEpisode:
     """One episode block, starting at its date line; raises ListingError on malformed input."""
     header_line, header_text = block[0]
-    header = _EPISODE_HEADER.match(header_text.strip())
+    header = episode_header(header_text.strip())
     if header is None:
         raise ListingError(source, header_line, "an episode starts with its date line ('Feb 10, 2020 • 56min')")
-    date = parse_date(header["date"])
+    date_text, duration_text = header
+    date = parse_date(date_text)
     if date is None:
-        raise ListingError(source, header_line, f"bad date {header['date']!r} (expected e.g. 'Feb 10, 2020')")
-    duration = parse_duration(header["duration"])
+        raise ListingError(source, header_line, f"bad date {date_text!r} (expected e.g. 'Feb 10, 2020')")
+    duration = parse_duration(duration_text)
     if duration is None:
-        raise ListingError(source, header_line, f"bad duration {header['duration']!r} (expected e.g. '1h 14min')")
+        raise ListingError(source, header_line, f"bad duration {duration_text!r} (expected e.g. '1h 14min')")
 
     body = [(number, text.strip()) for number, text in block[1:]]
     content = [(number, text) for number, text in body if text]
@@ -326,8 +341,7 @@ def read_sections(episode: ListingEpisode, content: list[Line], source: str) -> 
         elif section == "references":
             _add_reference_line(episode, text)
         elif section == "stack":
-            item = _STACK_ITEM.match(text)
-            tag = item["tag"].strip() if item else ""
+            tag = text.partition("→")[0].strip()  # "rails →", or "rails" alone
             if tag:
                 episode.stack.append(tag)
         elif section == "libraries":
@@ -369,10 +383,31 @@ def _add_topic_line(episode: ListingEpisode, description: list[str], number: int
         description.append(text)
 
 
+def reference_of(text: str) -> Reference | None:
+    """A URL, then maybe a note: "(in parentheses)" as this podcast writes it, or after a dash.
+
+    >>> reference_of("https://emberjs.com/ (a note)"), reference_of("https://x.io - a note")
+    (Reference(url='https://emberjs.com/', note='a note'), Reference(url='https://x.io', note='a note'))
+    >>> reference_of("wrapped note text") is None
+    True
+    """
+    url = _REFERENCE_URL.match(text)
+    if url is None:
+        return None
+    rest = text[url.end():].strip()
+    if rest.startswith("(") and rest.endswith(")"):
+        note = rest[1:-1]
+    elif rest[:1] in ("-", "–", "—", ":") and rest[1:].strip():
+        note = rest[1:].strip()
+    else:
+        note = rest
+    return Reference(url[0], note or None)
+
+
 def _add_reference_line(episode: ListingEpisode, text: str) -> None:
-    match = _REFERENCE.match(text)
-    if match:
-        episode.references.append(Reference(match["url"], match["note"] or match["plain_note"]))
+    reference = reference_of(text)
+    if reference:
+        episode.references.append(reference)
     elif episode.references:
         previous = episode.references[-1]
         previous.note = f"{previous.note} {text}" if previous.note else text
