@@ -35,6 +35,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from domain.slug import slugify
+from loaders.limits import LONGEST_KEY_BYTES
+
 # The part after the "•" of "Feb 10, 2020 • 56min" / "Jan 6, 2020 • 1h 14min". The date before it is
 # checked later, so that a header with a bad date still starts its own episode and is reported as such.
 _HEADER_DURATION = re.compile(r"\s*(\d+\s*h(?:\s*\d+\s*min)?|\d+\s*min)\s*")
@@ -282,14 +285,45 @@ def _chunks(lines: Iterable[Line]) -> Iterator[tuple[str, list[Line]]]:
         yield kind, block
 
 
-def parse_header(block: list[Line]) -> PodcastHeader | None:
+def parse_header(block: list[Line], source: str = "<listing>") -> PodcastHeader | None:
     """The podcast's name, author and blurb from the lines before the first episode."""
-    texts = [text.strip() for _, text in block if text.strip()]
-    texts = [t for t in texts if t.lower() not in ("episodes", "mentioned books")]
-    if not texts:
+    lines = [(number, text.strip()) for number, text in block if text.strip()]
+    lines = [(number, text) for number, text in lines if text.lower() not in ("episodes", "mentioned books")]
+    if not lines:
         return None
-    author = texts[1].split(" - ")[0].strip() if len(texts) > 1 else None
-    return PodcastHeader(name=texts[0], author=author, description=" ".join(texts[2:]))
+    name = check_key_text(lines[0][1], "the podcast's name", source, lines[0][0])
+    author = None
+    if len(lines) > 1:
+        author = check_key_text(lines[1][1].split(" - ")[0].strip(), "the podcast's author", source, lines[1][0])
+    return PodcastHeader(name=name, author=author, description=" ".join(text for _, text in lines[2:]))
+
+
+def check_key_text(text: str, what: str, source: str, line: int | None) -> str:
+    """``text``, which a node's key is made of; ListingError when it is too long to be one.
+
+    >>> check_key_text("x" * 3000, "the title", "a.txt", 2)
+    Traceback (most recent call last):
+    ...
+    loaders.listing.ListingError: a.txt:2: the title is longer than 2000 bytes, too long to be a key
+    """
+    if len(text) * 4 > LONGEST_KEY_BYTES and len(text.encode("utf-8")) > LONGEST_KEY_BYTES:
+        raise ListingError(source, line, f"{what} is longer than {LONGEST_KEY_BYTES} bytes, too long to be a key")
+    return text
+
+
+def check_stack_tag(tag: str, source: str, line: int | None) -> str:
+    """A stack tag, which names a technology by its slug: ListingError when it has no letters or
+    digits to make one of ("!!!"), or is too long.
+
+    >>> check_stack_tag("}{", "a.txt", 9)
+    Traceback (most recent call last):
+    ...
+    loaders.listing.ListingError: a.txt:9: stack tag '}{' has no letters or digits to name a technology by
+    """
+    check_key_text(tag, f"stack tag {tag[:40]!r}…", source, line)
+    if not slugify(tag):
+        raise ListingError(source, line, f"stack tag {tag!r} has no letters or digits to name a technology by")
+    return tag
 
 
 def parse_episode(block: list[Line], source: str) -> ListingEpisode:
@@ -311,6 +345,7 @@ def parse_episode(block: list[Line], source: str) -> ListingEpisode:
     if not content or section_of(content[0][1]):
         raise ListingError(source, header_line, "episode has no title (expected it on the line after the date)")
     title_line, title = content[0]
+    check_key_text(title, "the title", source, title_line)
     episode = ListingEpisode(source=source, line=header_line, date=date, duration_s=duration, title=title)
     if not read_sections(episode, content[1:], source):
         raise ListingError(
@@ -339,14 +374,15 @@ def read_sections(episode: ListingEpisode, content: list[Line], source: str) -> 
         elif section == "topics":
             _add_topic_line(episode, description, number, text, source)
         elif section == "references":
-            _add_reference_line(episode, text)
+            _add_reference_line(episode, text, source, number)
         elif section == "stack":
             tag = text.partition("→")[0].strip()  # "rails →", or "rails" alone
             if tag:
-                episode.stack.append(tag)
+                episode.stack.append(check_stack_tag(tag, source, number))
         elif section == "libraries":
             # "https://github.com/a/b (a note)" names the library by its URL alone.
-            episode.libraries.append(text.split()[0] if text.startswith(("http://", "https://")) else text)
+            library = text.split()[0] if text.startswith(("http://", "https://")) else text
+            episode.libraries.append(check_key_text(library, "the library", source, number))
     episode.description = " ".join(description)
     return bool(description) or seen_sections
 
@@ -404,9 +440,10 @@ def reference_of(text: str) -> Reference | None:
     return Reference(url[0], note or None)
 
 
-def _add_reference_line(episode: ListingEpisode, text: str) -> None:
+def _add_reference_line(episode: ListingEpisode, text: str, source: str, number: int) -> None:
     reference = reference_of(text)
     if reference:
+        check_key_text(reference.url, "the URL", source, number)
         episode.references.append(reference)
     elif episode.references:
         previous = episode.references[-1]
@@ -437,7 +474,7 @@ def _parse_numbered(
     found_any = False
     for kind, block in _chunks(numbered):
         if kind == "header":
-            if header := parse_header(block):
+            if header := parse_header(block, source):
                 yield header
             continue
         found_any = True

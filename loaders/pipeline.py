@@ -31,6 +31,7 @@ from graph.model import GraphDocument
 from graph.store import GraphStore
 from loaders.decisions import forget_unstated
 from loaders.extract import episode_document, episode_id, podcast_document
+from loaders.limits import MOST_TECHNOLOGIES
 from loaders.listing import ListingEpisode, ListingError, PodcastHeader
 from loaders.fetch import FetchedFeed
 from loaders.precedence import keep_exact_durations
@@ -90,14 +91,25 @@ class LoadReport:
         return result
 
 
-def episodes(paths: Iterable[str | os.PathLike[str] | FetchedFeed]) -> Iterator[ListingItem]:
+def episodes(
+    paths: Iterable[str | os.PathLike[str] | FetchedFeed], most_technologies: int = MOST_TECHNOLOGIES
+) -> Iterator[ListingItem]:
     """Step 1: every file's podcast header, episodes and invalid episodes, in order.
 
     A file is a listing or an RSS/Atom feed, recognised by its content (loaders/sources.py).
     A file that cannot be read at all (missing, binary, empty, not a feed) raises ListingError.
+    An episode whose stack lists more than ``most_technologies`` technologies is invalid.
     """
     for path in paths:
-        yield from read_source(path)
+        for item in read_source(path):
+            yield _within_limits(item, most_technologies)
+
+
+def _within_limits(item: ListingItem, most_technologies: int) -> ListingItem:
+    if isinstance(item, ListingEpisode) and len(set(item.stack)) > most_technologies:
+        return ListingError(item.source, item.line, f"episode {item.title!r} lists {len(set(item.stack))} technologies, "
+                            f"more than the {most_technologies} an episode may list (see --max-technologies)")
+    return item
 
 
 def documents(items: Iterable[ListingItem], catalog: Catalog, batch_episodes: int = 200) -> Iterator[Batch]:
@@ -153,11 +165,13 @@ def write(store: GraphStore, batches: Iterable[Batch], progress: Progress | None
     return written
 
 
-def check_listings(paths: Iterable[str | os.PathLike[str] | FetchedFeed]) -> CheckedListing:
+def check_listings(
+    paths: Iterable[str | os.PathLike[str] | FetchedFeed], most_technologies: int = MOST_TECHNOLOGIES
+) -> CheckedListing:
     """The check pass: parse every file and fetched feed, counting valid episodes and collecting invalid ones."""
     checked = CheckedListing(paths=[p if isinstance(p, FetchedFeed) else Path(p) for p in paths])
     seen: set[str] = set()
-    for item in episodes(checked.paths):
+    for item in episodes(checked.paths, most_technologies):
         if isinstance(item, ListingError):
             checked.invalid.append(item)
         elif isinstance(item, ListingEpisode):
@@ -175,6 +189,7 @@ def load_listings(
     skip_invalid: bool = False,
     catalog: Catalog | None = None,
     batch_episodes: int = 200,
+    most_technologies: int = MOST_TECHNOLOGIES,
     on_checked: Callable[[CheckedListing], None] | None = None,
     progress: Progress | None = None,
 ) -> LoadReport:
@@ -185,17 +200,18 @@ def load_listings(
     ``on_checked`` is told how many episodes there are (to size a progress bar);
     ``progress`` is called with the number of episodes each written batch held.
     Raises :class:`LoadError` when an episode is invalid and ``skip_invalid`` is
-    false, before anything is written.
+    false, before anything is written: every value the write could refuse is refused here.
     """
     sources = open_sources(paths, store)
-    checked = check_listings(sources.files_and_feeds)
+    checked = check_listings(sources.files_and_feeds, most_technologies)
     if checked.invalid and not skip_invalid:
         raise LoadError(checked.invalid)
     if on_checked:
         on_checked(checked)
     before = store.counts()
     if checked.paths:
-        write(store, documents(episodes(checked.paths), catalog or Catalog.default(), batch_episodes), progress)
+        items = episodes(checked.paths, most_technologies)
+        write(store, documents(items, catalog or Catalog.default(), batch_episodes), progress)
         remember(store, sources.fetched)
     return LoadReport(len(checked.paths), checked.episodes, checked.invalid, before, store.counts(),
                       checked.repeated, sources.unchanged)

@@ -11,6 +11,8 @@ import time
 
 import pytest
 
+from cli_helpers import invoke, one_line_error
+from conftest import LISTING
 from domain.catalog import Catalog
 from loaders.companies import company_from_text
 from loaders.decisions import decisions_in
@@ -18,6 +20,7 @@ from loaders.guesses import guess_technology
 from loaders.guests import guests_from_description
 from loaders.libraries import library_from_url
 from loaders.listing import ListingError, PodcastHeader, parse_listing
+from loaders.pipeline import LoadError, load_listings
 
 LINE = 100_000  # characters of a pathological line
 BOUND_S = 1.0
@@ -46,9 +49,8 @@ def parsed(lines: list[str]):
 
 def test_a_long_line_of_digits_before_a_bullet_is_not_an_episode_header():
     # Used to be 41 s for a 40 KB file: the header regex backtracked over the digits.
-    lines = ["1" * LINE + " • 1x", *episode()]
-    [item] = timed(parsed, lines)
-    assert item.title == "Acme Is a Rocket Shop"
+    [item] = timed(parsed, [*episode(), "1" * LINE + " • 1x"])
+    assert item.description.endswith(" • 1x")
 
 
 def test_a_long_line_of_spaces_in_a_header_is_read_like_a_short_one():
@@ -76,9 +78,9 @@ def test_a_go_package_url_of_slashes_is_read_once():
     assert library.id == "go:" + "/" * (LINE - 1) + "x"
 
 
-def test_a_stack_tag_followed_by_a_long_run_of_spaces():
+def test_a_stack_tag_with_a_long_run_of_spaces_is_too_long():
     [item] = timed(parsed, episode("⚙️ Tech Stack", "a" + " " * LINE + "b →"))
-    assert item.stack == ["a" + " " * LINE + "b"]
+    assert isinstance(item, ListingError) and "longer than 2000 bytes" in item.message
 
 
 def test_a_reference_with_a_long_note():
@@ -100,3 +102,95 @@ def test_a_decision_verb_repeated_along_a_line(text):
 def test_an_unknown_tag_named_all_along_a_text():
     text = "Zorg runs on Zorg " * (LINE // 18)
     assert timed(guess_technology, "zorg", [text, "." * LINE + "!"]).slug == "zorg"
+
+
+# --- item 2: the check pass refuses every value the write would, with FILE:LINE ---
+
+def write_listing(tmp_path, *episodes: str, name: str = "hostile.txt"):
+    path = tmp_path / name
+    path.write_text(LISTING.read_text(encoding="utf-8") + "\n" + "\n".join(episodes), encoding="utf-8")
+    return path
+
+
+def bad_episode(*body: str, title: str = "Acme Is a Rocket Shop") -> str:
+    # Line 1141 of the file: the date line; 1142 the title, 1143 the description, 1144 on the body.
+    return "\n".join(["Feb 3, 2030 • 47min", title, "Ann Lee goes over Acme.", *body]) + "\n"
+
+
+@pytest.mark.parametrize("body, line, message", [
+    (["⚙️ Tech Stack", "rails →", "!!! →"], 1146, "stack tag '!!!' has no letters or digits"),
+    (["⚙️ Tech Stack", "}{ →"], 1145, "stack tag '}{' has no letters or digits"),
+    (["⚙️ Tech Stack", "y" * 3000 + " →"], 1145, "longer than 2000 bytes"),
+    (["📄 References", "https://x.io/" + "é" * 1000], 1145, "the URL is longer than 2000 bytes"),
+    (["🛠 Libraries Used", "https://github.com/a/" + "b" * 2000], 1145, "the library is longer than 2000 bytes"),
+])
+def test_a_value_the_write_would_refuse_is_refused_before_anything_is_written(store, tmp_path, body, line, message):
+    # The bundled listing comes first: with the bad episode last, a write pass that refused it
+    # would have written the ten before.
+    path = write_listing(tmp_path, bad_episode(*body))
+    with pytest.raises(LoadError, match=message) as caught:
+        load_listings([path], store)
+    assert str(caught.value).startswith(f"{path}:{line}: ")
+    assert store.counts() == {"nodes": {}, "relationships": {}}
+
+
+def test_a_title_too_long_to_be_a_key_is_refused_at_its_line(store, tmp_path):
+    path = write_listing(tmp_path, bad_episode("Text.", title="Acme " + "x" * 10_000))
+    with pytest.raises(LoadError, match="the title is longer than 2000 bytes") as caught:
+        load_listings([path], store)
+    assert str(caught.value).startswith(f"{path}:1142: ")
+    assert store.counts() == {"nodes": {}, "relationships": {}}
+
+
+def test_skip_invalid_leaves_out_the_episode_the_write_would_refuse(store, tmp_path):
+    path = write_listing(tmp_path, bad_episode("⚙️ Tech Stack", "rails →", "!!! →"))
+    report = load_listings([path], store, skip_invalid=True)
+    assert (report.episodes, [error.line for error in report.skipped]) == (10, [1146])
+    assert store.counts()["nodes"]["Episode"] == 10
+
+
+def test_the_cli_says_which_line_holds_the_tag_in_one_line(tmp_path):
+    path = write_listing(tmp_path, bad_episode("⚙️ Tech Stack", "}{ →"))
+    result = invoke("load", str(path), store=tmp_path / "store")
+    assert result.exit_code == 1
+    assert one_line_error(result) == (
+        f"stackgraph: error: {path}:1145: stack tag '}}{{' has no letters or digits to name a technology by; nothing was loaded"
+    )
+
+
+# --- item 5: a bound on the technologies of one episode ---
+
+def many_tags(count: int) -> list[str]:
+    return ["⚙️ Tech Stack", *(f"tech{number} →" for number in range(count))]
+
+
+def test_an_episode_listing_more_technologies_than_the_limit_is_invalid(store, tmp_path):
+    # 4,000 tags (a 40 KB file) took 127 s and 1.2 GB before: refused in the check pass now.
+    path = write_listing(tmp_path, bad_episode(*many_tags(4000)))
+    start = time.process_time()
+    with pytest.raises(LoadError, match="lists 4000 technologies, more than the 200 an episode may list") as caught:
+        load_listings([path], store)
+    assert time.process_time() - start < 5
+    assert str(caught.value).startswith(f"{path}:1141: ")
+    assert store.counts() == {"nodes": {}, "relationships": {}}
+
+
+def test_the_limit_on_technologies_is_configurable(store, tmp_path):
+    # The bundled listing's largest stack has 23 technologies (Smart Music's, line 9).
+    path = write_listing(tmp_path, bad_episode(*many_tags(30)))
+    with pytest.raises(LoadError, match="lists 23 technologies, more than the 22 an episode may list") as caught:
+        load_listings([path], store, most_technologies=22)
+    assert str(caught.value).startswith(f"{path}:9: ")
+    assert [error.line for error in caught.value.errors] == [9, 1141]
+    report = load_listings([path], store, most_technologies=30)
+    assert report.episodes == 11
+    uses = store.run("MATCH (:Company {id: 'acme'})-[r:USES]->() RETURN count(r) AS n")
+    assert uses == [{"n": 30}]
+
+
+def test_the_cli_takes_the_limit_on_technologies(tmp_path):
+    path = write_listing(tmp_path, bad_episode(*many_tags(30)))
+    refused = invoke("load", "--max-technologies", "29", str(path), store=tmp_path / "store")
+    assert refused.exit_code == 1
+    assert f"{path}:1141: episode 'Acme Is a Rocket Shop' lists 30 technologies, more than the 29" in one_line_error(refused)
+    assert invoke("load", "--max-technologies", "30", str(path), store=tmp_path / "store").exit_code == 0
