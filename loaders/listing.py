@@ -17,7 +17,7 @@ The format, one block per episode::
     Support the Show
     …boilerplate…
 
-Any section may be missing; lines may end in CRLF; the emoji may come with
+Any section may be missing; lines may end in LF, CRLF or CR; the emoji may come with
 or without the variation selector. Parsing streams: episodes are yielded one
 at a time, so a listing of any size is read in constant memory.
 
@@ -29,11 +29,12 @@ at a time, so a listing of any size is read in constant memory.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import IO, Iterable, Iterator
 
 from domain.slug import slugify
 from loaders.limits import LONGEST_KEY_BYTES
@@ -197,54 +198,65 @@ _BLOCK_SIZE = 1 << 18
 
 
 def read_lines(path: str | Path) -> Iterator[Line]:
-    """Number and decode a file's lines, streaming; binary or non-UTF-8 data is an error.
+    """Number and decode a file's lines, streaming; see :func:`read_lines_from`."""
+    with open(path, "rb") as handle:
+        yield from read_lines_from(handle, str(path))
+
+
+def read_lines_from(handle: IO[bytes], source: str) -> Iterator[Line]:
+    """Number and decode the lines of an open binary file; binary or non-UTF-8 data is an error,
+    and so is a file with no bytes at all. A line ends in LF, CRLF or CR alone.
 
     Reads 256 KB at a time, cut at a line end, and decodes and splits each block at
     once; a block holding a NUL byte or bad UTF-8 is gone through line by line, so the error
     names the first bad line, after the good lines before it, exactly as line-by-line reading.
     """
-    source = str(path)
     number = 0
-    with open(path, "rb") as handle:
-        rest = b""
-        while True:
-            data = handle.read(_BLOCK_SIZE)
-            if not data:
-                block, rest = rest, b""
-            else:
-                data = rest + data if rest else data
-                cut = data.rfind(b"\n") + 1
-                if not cut:
-                    rest = data
-                    continue
-                block, rest = data[:cut], data[cut:]
-            if not block:
-                return
-            text = None
-            if b"\x00" not in block:
-                try:
-                    text = block.decode("utf-8")
-                except UnicodeDecodeError:
-                    pass
-            if text is None:
-                for raw in _byte_lines(block):
-                    number += 1
-                    yield number, _decoded_line(raw, number, source)
-                continue
-            lines = text.split("\n")
-            if lines[-1] == "":
-                lines.pop()
-            if number == 0 and lines:
-                lines[0] = lines[0].removeprefix("\ufeff")
-            # In the order line-by-line reading applies them: line ends first, then every BOM.
-            if "\r" in text:
-                lines = [line.rstrip("\r") for line in lines]
-            if "\ufeff" in text:
-                lines = [line.replace("\ufeff", "") for line in lines]
-            for number, line in enumerate(lines, number + 1):
-                yield number, line
-            if not data:
-                return
+    empty = True
+    for block in _blocks(handle):
+        empty = False
+        if b"\r" in block:
+            block = block.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        text = None
+        if b"\x00" not in block:
+            try:
+                text = block.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+        if text is None:
+            for raw in _byte_lines(block):
+                number += 1
+                yield number, _decoded_line(raw, number, source)
+            continue
+        lines = text.split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        if number == 0 and lines:
+            lines[0] = lines[0].removeprefix("\ufeff")
+        if "\ufeff" in text:
+            lines = [line.replace("\ufeff", "") for line in lines]
+        for number, line in enumerate(lines, number + 1):
+            yield number, line
+    if empty:
+        raise ListingError(source, None, "empty file: no episodes")
+
+
+def _blocks(handle: IO[bytes]) -> Iterator[bytes]:
+    """A file's bytes in blocks of about 256 KB or more, each cut after a line end (but the last).
+
+    A CR ending a read is kept for the next block: it may be the first half of a CRLF. Pieces of a
+    line longer than a block are joined once, at its end, not copied again at every read.
+    """
+    pending: list[bytes] = []
+    while data := handle.read(_BLOCK_SIZE):
+        cut = max(data.rfind(b"\n"), data.rfind(b"\r", 0, len(data) - 1)) + 1
+        if not cut:
+            pending.append(data)
+            continue
+        yield b"".join([*pending, data[:cut]]) if pending else data[:cut]
+        pending = [data[cut:]] if cut < len(data) else []
+    if pending:
+        yield b"".join(pending)
 
 
 def _byte_lines(block: bytes) -> list[bytes]:
@@ -268,7 +280,7 @@ def _decoded_line(raw: bytes, number: int, source: str) -> str:
         ) from None
     if number == 1:
         text = text.removeprefix("\ufeff")
-    return text.rstrip("\r\n").replace("\ufeff", "")
+    return text.rstrip("\n").replace("\ufeff", "")
 
 
 def _chunks(lines: Iterable[Line]) -> Iterator[tuple[str, list[Line]]]:
@@ -491,14 +503,26 @@ def _parse_numbered(
 def read_listing(path: str | Path, *, collect_errors: bool = False) -> Iterator[ListingEpisode | PodcastHeader | ListingError]:
     """Parse a listing file, streaming. A missing or unreadable file raises ListingError."""
     source = str(path)
+    with file_errors(source), open(path, "rb") as handle:
+        yield from read_listing_from(handle, source, collect_errors=collect_errors)
+
+
+def read_listing_from(
+    handle: IO[bytes], source: str, *, collect_errors: bool = False
+) -> Iterator[ListingEpisode | PodcastHeader | ListingError]:
+    """Parse a listing from an open binary file (a file, standard input, a copy), streaming."""
+    yield from _parse_numbered(read_lines_from(handle, source), source, collect_errors)
+
+
+@contextlib.contextmanager
+def file_errors(source: str) -> Iterator[None]:
+    """Around opening and reading a file: an OSError becomes a ListingError that names it."""
     try:
-        if Path(path).is_dir():
-            raise ListingError(source, None, "is a directory, not a listing file")
-        if Path(path).stat().st_size == 0:
-            raise ListingError(source, None, "empty file: no episodes")
-        yield from _parse_numbered(read_lines(path), source, collect_errors)
+        yield
     except FileNotFoundError:
         raise ListingError(source, None, "no such file") from None
+    except IsADirectoryError:
+        raise ListingError(source, None, "is a directory, not a listing file") from None
     except PermissionError:
         raise ListingError(source, None, "permission denied") from None
     except OSError as error:

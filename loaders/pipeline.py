@@ -8,7 +8,8 @@
   statements, then the co-occurrence counts brought up to date, once.
 
 :func:`load_listings` runs them after a check pass over :func:`episodes`, so that by default
-nothing is written when any episode is invalid. The stores run a batch's writes while the next
+nothing is written when any episode is invalid. The check pass reads each file once
+(loaders/sources.py): the write pass reads the same bytes, whatever happens to the file meanwhile. The stores run a batch's writes while the next
 batch is extracted (they confirm them at their next call). Every write is keyed on natural keys
 (a MERGE, or an episode's topics replaced with it), so a load run twice, or re-run after an
 interruption, leaves the same graph.
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from domain.catalog import Catalog
@@ -36,7 +36,7 @@ from loaders.listing import ListingEpisode, ListingError, PodcastHeader
 from loaders.fetch import FetchedFeed
 from loaders.precedence import keep_exact_durations
 from loaders.remote import open_sources, remember
-from loaders.sources import read_source
+from loaders.sources import Snapshot, read_source, snapshot
 
 ListingItem = ListingEpisode | PodcastHeader | ListingError
 Progress = Callable[[int], None]
@@ -61,12 +61,18 @@ class Batch:
 
 @dataclass
 class CheckedListing:
-    """What the check pass found: how many episodes are valid, and the invalid ones."""
+    """What the check pass found: how many episodes are valid, and the invalid ones; ``paths``
+    holds what it read, for the write pass to read again (close it when done)."""
 
-    paths: list[Path | FetchedFeed]
+    paths: list[Snapshot | FetchedFeed]
     episodes: int = 0
     invalid: list[ListingError] = field(default_factory=list)
     repeated: int = 0  # of the episodes, those listed before (the same id): loaded once
+
+    def close(self) -> None:
+        for source in self.paths:
+            if isinstance(source, Snapshot):
+                source.close()
 
 
 @dataclass
@@ -92,7 +98,7 @@ class LoadReport:
 
 
 def episodes(
-    paths: Iterable[str | os.PathLike[str] | FetchedFeed], most_technologies: int = MOST_TECHNOLOGIES
+    paths: Iterable[str | os.PathLike[str] | FetchedFeed | Snapshot], most_technologies: int = MOST_TECHNOLOGIES
 ) -> Iterator[ListingItem]:
     """Step 1: every file's podcast header, episodes and invalid episodes, in order.
 
@@ -168,17 +174,24 @@ def write(store: GraphStore, batches: Iterable[Batch], progress: Progress | None
 def check_listings(
     paths: Iterable[str | os.PathLike[str] | FetchedFeed], most_technologies: int = MOST_TECHNOLOGIES
 ) -> CheckedListing:
-    """The check pass: parse every file and fetched feed, counting valid episodes and collecting invalid ones."""
-    checked = CheckedListing(paths=[p if isinstance(p, FetchedFeed) else Path(p) for p in paths])
-    seen: set[str] = set()
-    for item in episodes(checked.paths, most_technologies):
-        if isinstance(item, ListingError):
-            checked.invalid.append(item)
-        elif isinstance(item, ListingEpisode):
-            checked.episodes += 1
-            key = episode_id(item)
-            checked.repeated += key in seen
-            seen.add(key)
+    """The check pass: read every file once (``-``: standard input) and parse it and every fetched feed,
+    counting valid episodes and collecting invalid ones."""
+    checked = CheckedListing(paths=[])
+    try:
+        for path in paths:
+            checked.paths.append(path if isinstance(path, FetchedFeed) else snapshot(path))
+        seen: set[str] = set()
+        for item in episodes(checked.paths, most_technologies):
+            if isinstance(item, ListingError):
+                checked.invalid.append(item)
+            elif isinstance(item, ListingEpisode):
+                checked.episodes += 1
+                key = episode_id(item)
+                checked.repeated += key in seen
+                seen.add(key)
+    except BaseException:
+        checked.close()
+        raise
     return checked
 
 
@@ -204,14 +217,17 @@ def load_listings(
     """
     sources = open_sources(paths, store)
     checked = check_listings(sources.files_and_feeds, most_technologies)
-    if checked.invalid and not skip_invalid:
-        raise LoadError(checked.invalid)
-    if on_checked:
-        on_checked(checked)
-    before = store.counts()
-    if checked.paths:
-        items = episodes(checked.paths, most_technologies)
-        write(store, documents(items, catalog or Catalog.default(), batch_episodes), progress)
-        remember(store, sources.fetched)
+    try:
+        if checked.invalid and not skip_invalid:
+            raise LoadError(checked.invalid)
+        if on_checked:
+            on_checked(checked)
+        before = store.counts()
+        if checked.paths:
+            items = episodes(checked.paths, most_technologies)  # the bytes the check pass read
+            write(store, documents(items, catalog or Catalog.default(), batch_episodes), progress)
+            remember(store, sources.fetched)
+    finally:
+        checked.close()
     return LoadReport(len(checked.paths), checked.episodes, checked.invalid, before, store.counts(),
                       checked.repeated, sources.unchanged)

@@ -7,19 +7,25 @@ seconds), not measurements: bench/ measures.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import threading
 import time
 
 import pytest
 
-from cli_helpers import invoke, one_line_error
+from cli_helpers import environment_without_settings, invoke, one_line_error
 from conftest import LISTING
+from listing_counts import assert_full_listing
 from domain.catalog import Catalog
 from loaders.companies import company_from_text
 from loaders.decisions import decisions_in
 from loaders.guesses import guess_technology
 from loaders.guests import guests_from_description
 from loaders.libraries import library_from_url
-from loaders.listing import ListingError, PodcastHeader, parse_listing
+from loaders.listing import ListingError, PodcastHeader, parse_listing, read_lines
 from loaders.pipeline import LoadError, load_listings
 
 LINE = 100_000  # characters of a pathological line
@@ -194,3 +200,97 @@ def test_the_cli_takes_the_limit_on_technologies(tmp_path):
     assert refused.exit_code == 1
     assert f"{path}:1141: episode 'Acme Is a Rocket Shop' lists 30 technologies, more than the 29" in one_line_error(refused)
     assert invoke("load", "--max-technologies", "30", str(path), store=tmp_path / "store").exit_code == 0
+
+
+# --- item 3: what the check pass read is what the write pass writes ---
+
+def test_a_file_changed_between_the_passes_loads_what_was_checked(store, tmp_path):
+    path = tmp_path / "growing.txt"
+    path.write_bytes(LISTING.read_bytes())
+
+    def append(checked):  # between the check pass and the write pass
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write("\n" + bad_episode("Topics Include", "1:7x – an invalid episode"))
+            handle.write("\n" + bad_episode("A valid episode, never checked.").replace("2030", "2031"))
+
+    report = load_listings([path], store, on_checked=append)
+    assert (report.episodes, report.skipped) == (10, [])
+    assert_full_listing(store.counts())
+
+
+def test_a_file_emptied_between_the_passes_still_loads_what_was_checked(store, tmp_path):
+    path = tmp_path / "vanishing.txt"
+    path.write_bytes(LISTING.read_bytes())
+    report = load_listings([path], store, on_checked=lambda checked: path.write_bytes(b""))
+    assert report.episodes == 10
+    assert_full_listing(store.counts())
+
+
+# --- item 15: standard input, a pipe, and any line ending ---
+
+@pytest.mark.parametrize("argument", ["-", "/dev/stdin"])
+def test_standard_input_loads_like_a_file(tmp_path, argument):
+    command = [sys.executable, "-m", "stackgraph", "--store", str(tmp_path / "store"), "load", argument]
+    result = subprocess.run(command, input=LISTING.read_bytes(), capture_output=True, timeout=120,
+                            env=environment_without_settings())
+    assert result.returncode == 0, result.stderr
+    assert b"Loaded 10 episode(s) from 1 file(s)" in result.stderr
+    counts = json.loads(invoke("stats", "--format", "json", store=tmp_path / "store", check=True).stdout)
+    assert_full_listing(counts)
+
+
+def test_an_invalid_listing_on_standard_input_is_named_so(tmp_path):
+    command = [sys.executable, "-m", "stackgraph", "--store", str(tmp_path / "store"), "load", "-"]
+    listing = b"Feb 3, 2020 \xe2\x80\xa2 47min\nA Title\nText\nTopics Include\n1:7x \xe2\x80\x93 x\n"
+    result = subprocess.run(command, input=listing, capture_output=True, timeout=120, env=environment_without_settings())
+    assert (result.returncode, result.stderr.decode().strip()) == (
+        1, "stackgraph: error: <stdin>:5: bad timestamp '1:7x' (expected M:SS or H:MM:SS); nothing was loaded")
+
+
+def test_a_named_pipe_loads_like_a_file(tmp_path):
+    fifo = tmp_path / "listing.fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=fifo.write_bytes, args=(LISTING.read_bytes(),))
+    writer.start()
+    try:
+        result = invoke("load", str(fifo), store=tmp_path / "store")
+    finally:
+        writer.join(timeout=60)
+    assert result.exit_code == 0, result.stderr
+    counts = json.loads(invoke("stats", "--format", "json", store=tmp_path / "store", check=True).stdout)
+    assert_full_listing(counts)
+
+
+@pytest.mark.parametrize("ending", ["\r", "\r\n"], ids=["CR", "CRLF"])
+def test_any_line_ending_loads_like_lf(store, tmp_path, ending):
+    path = tmp_path / "endings.txt"
+    path.write_bytes(LISTING.read_text(encoding="utf-8").replace("\n", ending).encode("utf-8"))
+    assert load_listings([path], store).episodes == 10
+    assert_full_listing(store.counts())
+
+
+@pytest.mark.parametrize("ending", ["\r", "\r\n"], ids=["CR", "CRLF"])
+def test_errors_name_the_same_line_whatever_the_line_ending(store, tmp_path, ending):
+    path = tmp_path / "endings.txt"
+    text = LISTING.read_text(encoding="utf-8") + "\n" + bad_episode("Topics Include", "1:7x – x")
+    path.write_bytes(text.replace("\n", ending).encode("utf-8"))
+    with pytest.raises(LoadError) as caught:
+        load_listings([path], store)
+    assert str(caught.value).startswith(f"{path}:1145: bad timestamp '1:7x'")
+
+
+def test_a_crlf_cut_by_a_read_is_one_line_end(tmp_path):
+    # The first read ends with the CR of a CRLF (reads are 256 KB): one line end, not two.
+    path = tmp_path / "cut.txt"
+    first = "x" * ((1 << 18) - 1)
+    path.write_bytes(f"{first}\r\nsecond\rthird\n".encode())
+    assert list(read_lines(path)) == [(1, first), (2, "second"), (3, "third")]
+
+
+def test_a_long_line_without_a_line_end_is_read_in_linear_time(tmp_path):
+    path = tmp_path / "one-line.txt"
+    path.write_bytes(b"x" * (64 << 20))
+    start = time.process_time()
+    [(number, line)] = read_lines(path)
+    assert (number, len(line)) == (1, 64 << 20)
+    assert time.process_time() - start < 5
