@@ -294,3 +294,22 @@ def test_a_long_line_without_a_line_end_is_read_in_linear_time(tmp_path):
     [(number, line)] = read_lines(path)
     assert (number, len(line)) == (1, 64 << 20)
     assert time.process_time() - start < 5
+
+
+def test_a_feed_title_too_long_to_be_a_key_is_refused(store, tmp_path):
+    path = tmp_path / "feed.xml"
+    path.write_text(f"""<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>
+<title>A Podcast</title><item><title>{"A" * 3000}</title><pubDate>Mon, 03 Feb 2020 00:00:00 +0000</pubDate>
+<itunes:duration>1:02:03</itunes:duration><description>Ann Lee goes over Acme.</description></item></channel></rss>""")
+    with pytest.raises(LoadError, match="item 1: the title is longer than 2000 bytes, too long to be a key"):
+        load_listings([path], store)
+    assert store.counts() == {"nodes": {}, "relationships": {}}
+
+
+def test_a_podcast_name_too_long_to_be_a_key_is_refused_at_its_line(store, tmp_path):
+    path = tmp_path / "header.txt"
+    path.write_text("\n" + "Podcast " * 300 + "\n" + "\n".join(episode("Text.")) + "\n", encoding="utf-8")
+    with pytest.raises(ListingError, match="the podcast's name is longer than 2000 bytes") as caught:
+        load_listings([path], store)
+    assert str(caught.value).startswith(f"{path}:2: ")
+    assert store.counts() == {"nodes": {}, "relationships": {}}
