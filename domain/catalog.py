@@ -60,6 +60,16 @@ def spelling_key(text: str) -> str:
     return _SEPARATORS.sub("", text.lower())
 
 
+def text_key(text: str) -> str:
+    """:func:`spelling_key` of a whole text, to look for a spelling in it: not kept in the cache,
+    which holds names, not paragraphs.
+
+    >>> spelling_key("Node.js") in text_key("Runs on Node JS.")
+    True
+    """
+    return _SEPARATORS.sub("", text.lower())
+
+
 @dataclass(frozen=True)
 class TechnologyEntry:
     """One technology of the catalog.

@@ -67,8 +67,11 @@ _NOT_NAMES = {
     "running", "production", "episode", "podcast", "learn", "using", "check", "all", "more", "most", "some",
     "many", "new", "one", "two", "three",
 }
-# Words that may end a title match but are not part of the name ("… on Kubernetes Today").
-_TRAILING_NOISE = re.compile(r"[\s,.;:!?)]+$")
+# Punctuation that may end a match but is not part of the name.
+_TRAILING_NOISE = ",.;:!?)"
+# Longer than any company's name: a longer match is a run of text, and comparing it with the
+# description would cost its length times the description's.
+_LONGEST_NAME_CHARS = 100
 
 
 @dataclass(frozen=True)
@@ -78,13 +81,17 @@ class CompanyName:
 
 
 def _clean(name: str) -> str:
-    return _TRAILING_NOISE.sub("", name).strip()
+    """The name without trailing punctuation and spaces (a loop: a regex would backtrack over a long run)."""
+    end = len(name)
+    while end and (name[end - 1] in _TRAILING_NOISE or name[end - 1].isspace()):
+        end -= 1
+    return name[:end].strip()
 
 
 def _could_be_a_name(name: str) -> bool:
     """Not a number, a common word, a gerund ("Building …"), a possessive ("Julien’s") or a handle."""
     words = name.split()
-    if not words or not re.search(r"[A-Za-z]", name) or words[0].lower() in _NOT_NAMES:
+    if not words or len(name) > _LONGEST_NAME_CHARS or not re.search(r"[A-Za-z]", name) or words[0].lower() in _NOT_NAMES:
         return False
     first = words[0].lower()
     return not (first.endswith("ing") and len(first) > 5) and not name.endswith(("'s", "’s")) and not name.startswith("@")

@@ -38,21 +38,27 @@ CHOSE_OVER, MOVED_FROM, COMPARED, MOTIVATION = "chose_over", "moved_from", "comp
 
 # A technology is named within this many words of the words that make the decision.
 _WINDOW = 4
+# A phrase between the words of a pattern: one to twelve words, as few as will do. An unbounded
+# ".+?" would scan to the end of the line from every verb that starts one. Whitespace is matched
+# possessively ("\s++"): giving back a space never helps a word match, and trying would scan a
+# long run of spaces again from each of its positions. Words are possessive too: a phrase ends
+# where a word does (a comma stays with its word, hence the look-behind after "others").
+_PHRASE = r"\S++(?:\s++\S++){0,11}?"
 
 _MOVE_VERB = r"(?:switch(?:es|ed|ing)?|mov(?:e|es|ed|ing)|migrat(?:e|es|ed|ing))"
-_MOVED_FROM_TO = re.compile(rf"\b{_MOVE_VERB}\s+from\s+(?P<previous>.+?)\s+to\s+(?P<chosen>.+)", re.I)
+_MOVED_FROM_TO = re.compile(rf"\b{_MOVE_VERB}\s++from\s++(?P<previous>{_PHRASE})\s++to\s++(?P<chosen>.+)", re.I)
 _MOVED_TO = re.compile(rf"\b{_MOVE_VERB}\s+(?:over\s+)?to\s+(?P<chosen>.+)", re.I)
-_REPLACED_WITH = re.compile(r"\breplac(?:e|es|ed|ing)\s+(?P<previous>.+?)\s+with\s+(?P<chosen>.+)", re.I)
-_REPLACES_WHAT = re.compile(r"\s+replaces\s+what\s+(?P<previous>.+?)\s+used\s+to\b", re.I)
+_REPLACED_WITH = re.compile(rf"\breplac(?:e|es|ed|ing)\s++(?P<previous>{_PHRASE})\s++with\s++(?P<chosen>.+)", re.I)
+_REPLACES_WHAT = re.compile(rf"(?<!\s)\s++replaces\s++what\s++(?P<previous>{_PHRASE})\s++used\s++to\b", re.I)
 _AFTER_WEIGHING = re.compile(
-    r"\bafter\s+(?:looking\s+at|evaluating|comparing|considering|trying(?:\s+out)?)\s+(?P<others>.+?)"
-    r"(?:\s[-–—]\s|,\s*(?:they|we|he|she)\s+(?:went\s+with|chose|picked|settled\s+on)\s)(?P<chosen>.+)", re.I)
+    rf"\bafter\s++(?:looking\s++at|evaluating|comparing|considering|trying(?:\s++out)?)\s++(?P<others>{_PHRASE})"
+    r"(?:\s[-–—]\s|(?<=,)\s*+(?:they|we|he|she)\s++(?:went\s++with|chose|picked|settled\s++on)\s)(?P<chosen>.+)", re.I)
 _OVER = re.compile(r"\s(?:over|instead\s+of|rather\s+than)\s", re.I)
 _VERSUS = re.compile(r"\s(?:vs\.?|versus)\s", re.I)
 _MOTIVATION = re.compile(r"\b(?:motivations?|reasons?)\s+for\s+(?P<chosen>.+)", re.I)
 _WHY = re.compile(r"\bwhy\s+(?P<chosen>.+)", re.I)
-_CAME_DOWN_TO = re.compile(r"\b(?:choos(?:e|es|ing)|chose|pick(?:s|ed|ing)?|go(?:ing)?\s+with|went\s+with)\s+"
-                           r"(?P<chosen>.+?)\s+came\s+down\s+to\b", re.I)
+_CAME_DOWN_TO = re.compile(r"\b(?:choos(?:e|es|ing)|chose|pick(?:s|ed|ing)?|go(?:ing)?\s++with|went\s++with)\s++"
+                           rf"(?P<chosen>{_PHRASE})\s++came\s++down\s++to\b", re.I)
 
 # A word every pattern above needs: most lines have none and are passed over at the cost of one search.
 _ANY_DECISION = re.compile(r"\b(?:over|instead|rather|after|switch|mov|migrat|replac|vs|versus|motivation|reason|"

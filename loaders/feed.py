@@ -36,7 +36,9 @@ import feedparser
 from defusedxml import DefusedXmlException
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from loaders.listing import ListingEpisode, ListingError, Line, PodcastHeader, parse_timestamp, read_sections, section_of
+from loaders.listing import (
+    ListingEpisode, ListingError, Line, PodcastHeader, check_key_text, parse_timestamp, read_sections, section_of,
+)
 
 FeedItem = ListingEpisode | PodcastHeader | ListingError
 
@@ -67,8 +69,8 @@ def parse_feed(data: bytes, source: str) -> Iterator[FeedItem]:
         raise ListingError(source, None, "the feed has no items")
     channel = parsed.feed
     podcast = PodcastHeader(
-        name=channel.get("title") or source,
-        author=_person(channel.get("author") or ""),
+        name=check_key_text(channel.get("title") or source, "the feed's title", source, None),
+        author=check_key_text(_person(channel.get("author") or "") or "", "the feed's author", source, None) or None,
         description=channel.get("subtitle") or "",
     )
     yield podcast
@@ -102,6 +104,7 @@ def _episode(entry: Any, number: int, source: str, host: str | None) -> ListingE
     where = f"item {number}" + (f" ({title!r})" if title else "")
     if not title:
         raise ListingError(source, None, f"{where}: no title")
+    check_key_text(title, f"item {number}: the title", source, None)
     published = entry.get("published_parsed") or entry.get("updated_parsed")
     if published is None:
         raise ListingError(source, None, f"{where}: no date (pubDate)")
@@ -119,6 +122,8 @@ def _episode(entry: Any, number: int, source: str, host: str | None) -> ListingE
         audio_url=next((e.get("href") for e in entry.get("enclosures", []) if e.get("href")), None),
         guests=_guests(entry.get("subtitle") or "", host),
     )
+    for guest in episode.guests or []:
+        check_key_text(guest, f"{where}: a guest's name", source, None)
     html = entry["content"][0]["value"] if entry.get("content") else entry.get("summary") or ""
     lines, episode.homepages = _lines_of(html, number)
     try:

@@ -16,15 +16,24 @@ category; anything else is ``other``.
 
 from __future__ import annotations
 
+import collections
+import itertools
 import re
 from typing import Iterable
 
-from domain.catalog import UNKNOWN_CATEGORY, Catalog, TechnologyEntry, spelling_key
+from domain.catalog import UNKNOWN_CATEGORY, Catalog, TechnologyEntry, spelling_key, text_key
 from domain.slug import slugify
 from loaders.listing import ListingEpisode
 
-_WORDS = re.compile(r"[\w.'’-]*\w")
+# From the start of a run of word characters only: tried inside a run, "[…]*" would scan the run again.
+_WORDS = re.compile(r"(?<![\w.'’-])[\w.'’-]*\w")
 _LONGEST_SPELLING = 3  # words
+# How much text before and after a naming says what it is: more than the patterns below need,
+# and bounded, so that a text naming a tag many times is read in time linear in its length.
+_BEFORE_CHARS, _AFTER_CHARS = 80, 160
+# The namings of a tag read per text: an episode's text names a technology a few times, and the
+# first namings decide its name and category; a text repeating it all along is not read to the end.
+_MOST_NAMINGS = 50
 _HOSTING_BEFORE = re.compile(r"\b(?:(?:hosted|deployed)\s+(?:on|with)|runs?\s+on|running\s+on|lives\s+on)\s+(?:both\s+)?(?:[\w.-]+\s+and\s+)?$", re.I)
 # What follows a name to say what it is for: "X for …", "X is used for …", "X handles …", "X as a …".
 _ROLE_AFTER = re.compile(
@@ -66,7 +75,7 @@ def guess_technology(tag: str, texts: Iterable[str]) -> TechnologyEntry:
     key = spelling_key(tag)
     name, category = tag.strip(), UNKNOWN_CATEGORY
     for text in texts:
-        for spelling, before, after in _namings(text, key):
+        for spelling, before, after in itertools.islice(_namings(text, key), _MOST_NAMINGS):
             if name == tag.strip():
                 name = spelling
             guessed = _category(before, after)
@@ -77,15 +86,22 @@ def guess_technology(tag: str, texts: Iterable[str]) -> TechnologyEntry:
 
 def _namings(text: str, key: str) -> Iterable[tuple[str, str, str]]:
     """Each place ``text`` names the spelling key: (as written, the text before, the text after)."""
-    words = list(_WORDS.finditer(text))
-    for start in range(len(words)):
-        for length in range(1, _LONGEST_SPELLING + 1):
-            if start + length > len(words):
-                break
-            first, last = words[start], words[start + length - 1]
+    if key not in text_key(text):  # names it nowhere: not worth a look at each word
+        return
+    words = _WORDS.finditer(text)  # read as far as the namings are wanted
+    window = collections.deque(itertools.islice(words, _LONGEST_SPELLING))
+    while window:
+        first = window[0]
+        for last in window:
             written = text[first.start():last.end()]
-            if spelling_key(written) == key:
-                yield written, text[: first.start()], text[last.end():]
+            written_key = spelling_key(written)
+            if not key.startswith(written_key):
+                break  # more words only make it longer
+            if written_key == key:
+                before = text[max(0, first.start() - _BEFORE_CHARS) : first.start()]
+                yield written, before, text[last.end() : last.end() + _AFTER_CHARS]
+        window.popleft()
+        window.extend(itertools.islice(words, 1))
 
 
 def _category(before: str, after: str) -> str | None:

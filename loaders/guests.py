@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import re
 
-_INTRO = re.compile(r"In this episode of [^,]+,\s+")
+# The podcast's name is bounded: "[^,]+" would run to the end of the text from every "In this episode of".
+_INTRO = re.compile(r"In this episode of [^,]{1,200},\s+")
 _TOKEN = re.compile(r"[^\s,&]+|[,&]")
 _NAME_WORD = re.compile(r"^[A-Z][\w'’.-]*$")
 _PARTICLES = frozenset({"de", "da", "del", "der", "van", "von", "la", "le", "di", "du", "bin", "al"})
-_LONGEST_NAME = 5
+_LONGEST_NAME = 5  # words
+_LONGEST_NAME_CHARS = 100  # a longer run of capitalised text is not a name
 
 
 def _surname_follows(tokens: list[str], index: int) -> bool:
@@ -53,4 +55,4 @@ def guests_from_description(description: str) -> list[str]:
             break
     if current:
         names.append(" ".join(current))
-    return [name for name in dict.fromkeys(names) if len(name.split()) <= _LONGEST_NAME]
+    return [name for name in dict.fromkeys(names) if len(name.split()) <= _LONGEST_NAME and len(name) <= _LONGEST_NAME_CHARS]

@@ -29,7 +29,8 @@ _REGISTRIES: dict[str, tuple[str, re.Pattern[str]]] = {
     "crates.io": ("crates", re.compile(r"^/crates/([^/]+)")),
     "packagist.org": ("packagist", re.compile(r"^/packages/([^/]+/[^/]+)")),
     "nuget.org": ("nuget", re.compile(r"^/packages/([^/]+)")),
-    "pkg.go.dev": ("go", re.compile(r"^/(.+?)/*$")),
+    # The whole path but its trailing slashes; ".*[^/]" rather than a lazy ".+?", which backtracks.
+    "pkg.go.dev": ("go", re.compile(r"^/(.*[^/])/*$")),
 }
 
 

@@ -17,7 +17,7 @@ The format, one block per episode::
     Support the Show
     …boilerplate…
 
-Any section may be missing; lines may end in CRLF; the emoji may come with
+Any section may be missing; lines may end in LF, CRLF or CR; the emoji may come with
 or without the variation selector. Parsing streams: episodes are yielded one
 at a time, so a listing of any size is read in constant memory.
 
@@ -29,17 +29,21 @@ at a time, so a listing of any size is read in constant memory.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import IO, Iterable, Iterator
 
-# "Feb 10, 2020 • 56min" / "Jan 6, 2020 • 1h 14min": the date is checked later, so that a
-# header with a bad date still starts its own episode and is reported as such.
-_EPISODE_HEADER = re.compile(
-    r"^(?P<date>[^•]*\d[^•]*?)\s*•\s*(?P<duration>\d+\s*h(?:\s*\d+\s*min)?|\d+\s*min)\s*$"
-)
+from domain.slug import slugify
+from loaders.limits import LONGEST_KEY_BYTES
+
+# The part after the "•" of "Feb 10, 2020 • 56min" / "Jan 6, 2020 • 1h 14min". The date before it is
+# checked later, so that a header with a bad date still starts its own episode and is reported as such.
+_HEADER_DURATION = re.compile(r"\s*(\d+\s*h(?:\s*\d+\s*min)?|\d+\s*min)\s*")
+_DIGIT = re.compile(r"\d")
+_ASCII_LETTER_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
 _DURATION = re.compile(r"^(?:(?P<hours>\d+)\s*h)?\s*(?:(?P<minutes>\d+)\s*min)?$")
 _TOPIC = re.compile(r"^(?P<stamp>\d{1,2}(?::\d{2}){1,2})\s*[–—-]\s*(?P<text>.*)$")
 # The same lines as _TOPIC whose timestamp parse_timestamp accepts (ASCII digits, :MM and :SS ≤ 59).
@@ -47,8 +51,7 @@ _VALID_TOPIC = re.compile(r"^(\d{1,2}):([0-5][0-9])(?::([0-5][0-9]))?\s*[–—-
 # Starts like a timestamp followed by a dash, but is not a valid one: "1:7x – text".
 _BROKEN_TOPIC = re.compile(r"^(?P<stamp>\d+:\S*)\s*[–—-]\s")
 # A URL, then maybe a note: "(in parentheses)" as this podcast writes it, or after a dash.
-_REFERENCE = re.compile(r"^(?P<url>https?://\S+)(?:\s+(?:\((?P<note>.*)\)|[-–—:]?\s*(?P<plain_note>.+?)))?\s*$")
-_STACK_ITEM = re.compile(r"^(?P<tag>[^→]+?)\s*(?:→.*)?$")
+_REFERENCE_URL = re.compile(r"https?://\S+")
 _NOT_LETTERS = re.compile(r"^[^\w]+", re.UNICODE)
 
 SECTIONS = {
@@ -166,6 +169,22 @@ def parse_duration(text: str) -> int | None:
     return int(match["hours"] or 0) * 3600 + int(match["minutes"] or 0) * 60
 
 
+def episode_header(text: str) -> tuple[str, str] | None:
+    """The date and the duration of an episode's first line, as written; None when it is not one.
+
+    Split at its one "•" rather than by one regex over the whole line, which backtracks
+    quadratically on a long line of digits.
+
+    >>> episode_header("Jan 6, 2020 • 1h 14min"), episode_header("A title • with a bullet")
+    (('Jan 6, 2020', '1h 14min'), None)
+    """
+    date, bullet, rest = text.partition("•")
+    if not bullet or "•" in rest or not _DIGIT.search(date):
+        return None
+    duration = _HEADER_DURATION.fullmatch(rest)
+    return (date.rstrip(), duration[1]) if duration else None
+
+
 def parse_date(text: str) -> dt.date | None:
     cleaned = re.sub(r"\s+", " ", text.replace(".", "")).strip()
     for fmt in ("%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y"):
@@ -180,54 +199,65 @@ _BLOCK_SIZE = 1 << 18
 
 
 def read_lines(path: str | Path) -> Iterator[Line]:
-    """Number and decode a file's lines, streaming; binary or non-UTF-8 data is an error.
+    """Number and decode a file's lines, streaming; see :func:`read_lines_from`."""
+    with open(path, "rb") as handle:
+        yield from read_lines_from(handle, str(path))
+
+
+def read_lines_from(handle: IO[bytes], source: str) -> Iterator[Line]:
+    """Number and decode the lines of an open binary file; binary or non-UTF-8 data is an error,
+    and so is a file with no bytes at all. A line ends in LF, CRLF or CR alone.
 
     Reads 256 KB at a time, cut at a line end, and decodes and splits each block at
     once; a block holding a NUL byte or bad UTF-8 is gone through line by line, so the error
     names the first bad line, after the good lines before it, exactly as line-by-line reading.
     """
-    source = str(path)
     number = 0
-    with open(path, "rb") as handle:
-        rest = b""
-        while True:
-            data = handle.read(_BLOCK_SIZE)
-            if not data:
-                block, rest = rest, b""
-            else:
-                data = rest + data if rest else data
-                cut = data.rfind(b"\n") + 1
-                if not cut:
-                    rest = data
-                    continue
-                block, rest = data[:cut], data[cut:]
-            if not block:
-                return
-            text = None
-            if b"\x00" not in block:
-                try:
-                    text = block.decode("utf-8")
-                except UnicodeDecodeError:
-                    pass
-            if text is None:
-                for raw in _byte_lines(block):
-                    number += 1
-                    yield number, _decoded_line(raw, number, source)
-                continue
-            lines = text.split("\n")
-            if lines[-1] == "":
-                lines.pop()
-            if number == 0 and lines:
-                lines[0] = lines[0].removeprefix("\ufeff")
-            # In the order line-by-line reading applies them: line ends first, then every BOM.
-            if "\r" in text:
-                lines = [line.rstrip("\r") for line in lines]
-            if "\ufeff" in text:
-                lines = [line.replace("\ufeff", "") for line in lines]
-            for number, line in enumerate(lines, number + 1):
-                yield number, line
-            if not data:
-                return
+    empty = True
+    for block in _blocks(handle):
+        empty = False
+        if b"\r" in block:
+            block = block.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        text = None
+        if b"\x00" not in block:
+            try:
+                text = block.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+        if text is None:
+            for raw in _byte_lines(block):
+                number += 1
+                yield number, _decoded_line(raw, number, source)
+            continue
+        lines = text.split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        if number == 0 and lines:
+            lines[0] = lines[0].removeprefix("\ufeff")
+        if "\ufeff" in text:
+            lines = [line.replace("\ufeff", "") for line in lines]
+        for number, line in enumerate(lines, number + 1):
+            yield number, line
+    if empty:
+        raise ListingError(source, None, "empty file: no episodes")
+
+
+def _blocks(handle: IO[bytes]) -> Iterator[bytes]:
+    """A file's bytes in blocks of about 256 KB or more, each cut after a line end (but the last).
+
+    A CR ending a read is kept for the next block: it may be the first half of a CRLF. Pieces of a
+    line longer than a block are joined once, at its end, not copied again at every read.
+    """
+    pending: list[bytes] = []
+    while data := handle.read(_BLOCK_SIZE):
+        cut = max(data.rfind(b"\n"), data.rfind(b"\r", 0, len(data) - 1)) + 1
+        if not cut:
+            pending.append(data)
+            continue
+        yield b"".join([*pending, data[:cut]]) if pending else data[:cut]
+        pending = [data[cut:]] if cut < len(data) else []
+    if pending:
+        yield b"".join(pending)
 
 
 def _byte_lines(block: bytes) -> list[bytes]:
@@ -251,7 +281,7 @@ def _decoded_line(raw: bytes, number: int, source: str) -> str:
         ) from None
     if number == 1:
         text = text.removeprefix("\ufeff")
-    return text.rstrip("\r\n").replace("\ufeff", "")
+    return text.rstrip("\n").replace("\ufeff", "")
 
 
 def _chunks(lines: Iterable[Line]) -> Iterator[tuple[str, list[Line]]]:
@@ -259,7 +289,7 @@ def _chunks(lines: Iterable[Line]) -> Iterator[tuple[str, list[Line]]]:
     kind, block = "header", list[Line]()
     for number, text in lines:
         # "•" first: the header pattern needs one, and most lines have none (the regex is the costly part).
-        if "•" in text and _EPISODE_HEADER.match(text.strip()):
+        if "•" in text and episode_header(text.strip()):
             if block or kind == "episode":
                 yield kind, block
             kind, block = "episode", []
@@ -268,34 +298,67 @@ def _chunks(lines: Iterable[Line]) -> Iterator[tuple[str, list[Line]]]:
         yield kind, block
 
 
-def parse_header(block: list[Line]) -> PodcastHeader | None:
+def parse_header(block: list[Line], source: str = "<listing>") -> PodcastHeader | None:
     """The podcast's name, author and blurb from the lines before the first episode."""
-    texts = [text.strip() for _, text in block if text.strip()]
-    texts = [t for t in texts if t.lower() not in ("episodes", "mentioned books")]
-    if not texts:
+    lines = [(number, text.strip()) for number, text in block if text.strip()]
+    lines = [(number, text) for number, text in lines if text.lower() not in ("episodes", "mentioned books")]
+    if not lines:
         return None
-    author = texts[1].split(" - ")[0].strip() if len(texts) > 1 else None
-    return PodcastHeader(name=texts[0], author=author, description=" ".join(texts[2:]))
+    name = check_key_text(lines[0][1], "the podcast's name", source, lines[0][0])
+    author = None
+    if len(lines) > 1:
+        author = check_key_text(lines[1][1].split(" - ")[0].strip(), "the podcast's author", source, lines[1][0])
+    return PodcastHeader(name=name, author=author, description=" ".join(text for _, text in lines[2:]))
+
+
+def check_key_text(text: str, what: str, source: str, line: int | None) -> str:
+    """``text``, which a node's key is made of; ListingError when it is too long to be one.
+
+    >>> check_key_text("x" * 3000, "the title", "a.txt", 2)
+    Traceback (most recent call last):
+    ...
+    loaders.listing.ListingError: a.txt:2: the title is longer than 2000 bytes, too long to be a key
+    """
+    if len(text) * 4 > LONGEST_KEY_BYTES and len(text.encode("utf-8")) > LONGEST_KEY_BYTES:
+        raise ListingError(source, line, f"{what} is longer than {LONGEST_KEY_BYTES} bytes, too long to be a key")
+    return text
+
+
+def check_stack_tag(tag: str, source: str, line: int | None) -> str:
+    """A stack tag, which names a technology by its slug: ListingError when it has no letters or
+    digits to make one of ("!!!"), or is too long.
+
+    >>> check_stack_tag("}{", "a.txt", 9)
+    Traceback (most recent call last):
+    ...
+    loaders.listing.ListingError: a.txt:9: stack tag '}{' has no letters or digits to name a technology by
+    """
+    check_key_text(tag, f"stack tag {tag[:40]!r}…", source, line)
+    if not _ASCII_LETTER_OR_DIGIT.search(tag) and not slugify(tag):  # the search: slugify costs 10 times more
+        raise ListingError(source, line, f"stack tag {tag!r} has no letters or digits to name a technology by")
+    return tag
 
 
 def parse_episode(block: list[Line], source: str) -> ListingEpisode:
     """One episode block, starting at its date line; raises ListingError on malformed input."""
     header_line, header_text = block[0]
-    header = _EPISODE_HEADER.match(header_text.strip())
+    header = episode_header(header_text.strip())
     if header is None:
         raise ListingError(source, header_line, "an episode starts with its date line ('Feb 10, 2020 • 56min')")
-    date = parse_date(header["date"])
+    date_text, duration_text = header
+    date = parse_date(date_text)
     if date is None:
-        raise ListingError(source, header_line, f"bad date {header['date']!r} (expected e.g. 'Feb 10, 2020')")
-    duration = parse_duration(header["duration"])
+        raise ListingError(source, header_line, f"bad date {date_text!r} (expected e.g. 'Feb 10, 2020')")
+    duration = parse_duration(duration_text)
     if duration is None:
-        raise ListingError(source, header_line, f"bad duration {header['duration']!r} (expected e.g. '1h 14min')")
+        raise ListingError(source, header_line, f"bad duration {duration_text!r} (expected e.g. '1h 14min')")
 
     body = [(number, text.strip()) for number, text in block[1:]]
     content = [(number, text) for number, text in body if text]
     if not content or section_of(content[0][1]):
         raise ListingError(source, header_line, "episode has no title (expected it on the line after the date)")
     title_line, title = content[0]
+    check_key_text(title, "the title", source, title_line)
     episode = ListingEpisode(source=source, line=header_line, date=date, duration_s=duration, title=title)
     if not read_sections(episode, content[1:], source):
         raise ListingError(
@@ -324,15 +387,15 @@ def read_sections(episode: ListingEpisode, content: list[Line], source: str) -> 
         elif section == "topics":
             _add_topic_line(episode, description, number, text, source)
         elif section == "references":
-            _add_reference_line(episode, text)
+            _add_reference_line(episode, text, source, number)
         elif section == "stack":
-            item = _STACK_ITEM.match(text)
-            tag = item["tag"].strip() if item else ""
+            tag = text.partition("→")[0].strip()  # "rails →", or "rails" alone
             if tag:
-                episode.stack.append(tag)
+                episode.stack.append(check_stack_tag(tag, source, number))
         elif section == "libraries":
             # "https://github.com/a/b (a note)" names the library by its URL alone.
-            episode.libraries.append(text.split()[0] if text.startswith(("http://", "https://")) else text)
+            library = text.split()[0] if text.startswith(("http://", "https://")) else text
+            episode.libraries.append(check_key_text(library, "the library", source, number))
     episode.description = " ".join(description)
     return bool(description) or seen_sections
 
@@ -369,10 +432,32 @@ def _add_topic_line(episode: ListingEpisode, description: list[str], number: int
         description.append(text)
 
 
-def _add_reference_line(episode: ListingEpisode, text: str) -> None:
-    match = _REFERENCE.match(text)
-    if match:
-        episode.references.append(Reference(match["url"], match["note"] or match["plain_note"]))
+def reference_of(text: str) -> Reference | None:
+    """A URL, then maybe a note: "(in parentheses)" as this podcast writes it, or after a dash.
+
+    >>> reference_of("https://emberjs.com/ (a note)"), reference_of("https://x.io - a note")
+    (Reference(url='https://emberjs.com/', note='a note'), Reference(url='https://x.io', note='a note'))
+    >>> reference_of("wrapped note text") is None
+    True
+    """
+    url = _REFERENCE_URL.match(text)
+    if url is None:
+        return None
+    rest = text[url.end():].strip()
+    if rest.startswith("(") and rest.endswith(")"):
+        note = rest[1:-1]
+    elif rest[:1] in ("-", "–", "—", ":") and rest[1:].strip():
+        note = rest[1:].strip()
+    else:
+        note = rest
+    return Reference(url[0], note or None)
+
+
+def _add_reference_line(episode: ListingEpisode, text: str, source: str, number: int) -> None:
+    reference = reference_of(text)
+    if reference:
+        check_key_text(reference.url, "the URL", source, number)
+        episode.references.append(reference)
     elif episode.references:
         previous = episode.references[-1]
         previous.note = f"{previous.note} {text}" if previous.note else text
@@ -402,7 +487,7 @@ def _parse_numbered(
     found_any = False
     for kind, block in _chunks(numbered):
         if kind == "header":
-            if header := parse_header(block):
+            if header := parse_header(block, source):
                 yield header
             continue
         found_any = True
@@ -419,14 +504,26 @@ def _parse_numbered(
 def read_listing(path: str | Path, *, collect_errors: bool = False) -> Iterator[ListingEpisode | PodcastHeader | ListingError]:
     """Parse a listing file, streaming. A missing or unreadable file raises ListingError."""
     source = str(path)
+    with file_errors(source), open(path, "rb") as handle:
+        yield from read_listing_from(handle, source, collect_errors=collect_errors)
+
+
+def read_listing_from(
+    handle: IO[bytes], source: str, *, collect_errors: bool = False
+) -> Iterator[ListingEpisode | PodcastHeader | ListingError]:
+    """Parse a listing from an open binary file (a file, standard input, a copy), streaming."""
+    yield from _parse_numbered(read_lines_from(handle, source), source, collect_errors)
+
+
+@contextlib.contextmanager
+def file_errors(source: str) -> Iterator[None]:
+    """Around opening and reading a file: an OSError becomes a ListingError that names it."""
     try:
-        if Path(path).is_dir():
-            raise ListingError(source, None, "is a directory, not a listing file")
-        if Path(path).stat().st_size == 0:
-            raise ListingError(source, None, "empty file: no episodes")
-        yield from _parse_numbered(read_lines(path), source, collect_errors)
+        yield
     except FileNotFoundError:
         raise ListingError(source, None, "no such file") from None
+    except IsADirectoryError:
+        raise ListingError(source, None, "is a directory, not a listing file") from None
     except PermissionError:
         raise ListingError(source, None, "permission denied") from None
     except OSError as error:

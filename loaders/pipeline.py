@@ -8,7 +8,8 @@
   statements, then the co-occurrence counts brought up to date, once.
 
 :func:`load_listings` runs them after a check pass over :func:`episodes`, so that by default
-nothing is written when any episode is invalid. The stores run a batch's writes while the next
+nothing is written when any episode is invalid. The check pass reads each file once
+(loaders/sources.py): the write pass reads the same bytes, whatever happens to the file meanwhile. The stores run a batch's writes while the next
 batch is extracted (they confirm them at their next call). Every write is keyed on natural keys
 (a MERGE, or an episode's topics replaced with it), so a load run twice, or re-run after an
 interruption, leaves the same graph.
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from domain.catalog import Catalog
@@ -31,11 +31,12 @@ from graph.model import GraphDocument
 from graph.store import GraphStore
 from loaders.decisions import forget_unstated
 from loaders.extract import episode_document, episode_id, podcast_document
+from loaders.limits import MOST_TECHNOLOGIES
 from loaders.listing import ListingEpisode, ListingError, PodcastHeader
 from loaders.fetch import FetchedFeed
 from loaders.precedence import keep_exact_durations
 from loaders.remote import open_sources, remember
-from loaders.sources import read_source
+from loaders.sources import Snapshot, read_source, snapshot
 
 ListingItem = ListingEpisode | PodcastHeader | ListingError
 Progress = Callable[[int], None]
@@ -60,12 +61,18 @@ class Batch:
 
 @dataclass
 class CheckedListing:
-    """What the check pass found: how many episodes are valid, and the invalid ones."""
+    """What the check pass found: how many episodes are valid, and the invalid ones; ``paths``
+    holds what it read, for the write pass to read again (close it when done)."""
 
-    paths: list[Path | FetchedFeed]
+    paths: list[Snapshot | FetchedFeed]
     episodes: int = 0
     invalid: list[ListingError] = field(default_factory=list)
     repeated: int = 0  # of the episodes, those listed before (the same id): loaded once
+
+    def close(self) -> None:
+        for source in self.paths:
+            if isinstance(source, Snapshot):
+                source.close()
 
 
 @dataclass
@@ -90,14 +97,25 @@ class LoadReport:
         return result
 
 
-def episodes(paths: Iterable[str | os.PathLike[str] | FetchedFeed]) -> Iterator[ListingItem]:
+def episodes(
+    paths: Iterable[str | os.PathLike[str] | FetchedFeed | Snapshot], most_technologies: int = MOST_TECHNOLOGIES
+) -> Iterator[ListingItem]:
     """Step 1: every file's podcast header, episodes and invalid episodes, in order.
 
     A file is a listing or an RSS/Atom feed, recognised by its content (loaders/sources.py).
     A file that cannot be read at all (missing, binary, empty, not a feed) raises ListingError.
+    An episode whose stack lists more than ``most_technologies`` technologies is invalid.
     """
     for path in paths:
-        yield from read_source(path)
+        for item in read_source(path):
+            yield _within_limits(item, most_technologies)
+
+
+def _within_limits(item: ListingItem, most_technologies: int) -> ListingItem:
+    if isinstance(item, ListingEpisode) and len(set(item.stack)) > most_technologies:
+        return ListingError(item.source, item.line, f"episode {item.title!r} lists {len(set(item.stack))} technologies, "
+                            f"more than the {most_technologies} an episode may list (see --max-technologies)")
+    return item
 
 
 def documents(items: Iterable[ListingItem], catalog: Catalog, batch_episodes: int = 200) -> Iterator[Batch]:
@@ -153,18 +171,27 @@ def write(store: GraphStore, batches: Iterable[Batch], progress: Progress | None
     return written
 
 
-def check_listings(paths: Iterable[str | os.PathLike[str] | FetchedFeed]) -> CheckedListing:
-    """The check pass: parse every file and fetched feed, counting valid episodes and collecting invalid ones."""
-    checked = CheckedListing(paths=[p if isinstance(p, FetchedFeed) else Path(p) for p in paths])
-    seen: set[str] = set()
-    for item in episodes(checked.paths):
-        if isinstance(item, ListingError):
-            checked.invalid.append(item)
-        elif isinstance(item, ListingEpisode):
-            checked.episodes += 1
-            key = episode_id(item)
-            checked.repeated += key in seen
-            seen.add(key)
+def check_listings(
+    paths: Iterable[str | os.PathLike[str] | FetchedFeed], most_technologies: int = MOST_TECHNOLOGIES
+) -> CheckedListing:
+    """The check pass: read every file once (``-``: standard input) and parse it and every fetched feed,
+    counting valid episodes and collecting invalid ones."""
+    checked = CheckedListing(paths=[])
+    try:
+        for path in paths:
+            checked.paths.append(path if isinstance(path, FetchedFeed) else snapshot(path))
+        seen: set[str] = set()
+        for item in episodes(checked.paths, most_technologies):
+            if isinstance(item, ListingError):
+                checked.invalid.append(item)
+            elif isinstance(item, ListingEpisode):
+                checked.episodes += 1
+                key = episode_id(item)
+                checked.repeated += key in seen
+                seen.add(key)
+    except BaseException:
+        checked.close()
+        raise
     return checked
 
 
@@ -175,6 +202,7 @@ def load_listings(
     skip_invalid: bool = False,
     catalog: Catalog | None = None,
     batch_episodes: int = 200,
+    most_technologies: int = MOST_TECHNOLOGIES,
     on_checked: Callable[[CheckedListing], None] | None = None,
     progress: Progress | None = None,
 ) -> LoadReport:
@@ -185,17 +213,21 @@ def load_listings(
     ``on_checked`` is told how many episodes there are (to size a progress bar);
     ``progress`` is called with the number of episodes each written batch held.
     Raises :class:`LoadError` when an episode is invalid and ``skip_invalid`` is
-    false, before anything is written.
+    false, before anything is written: every value the write could refuse is refused here.
     """
     sources = open_sources(paths, store)
-    checked = check_listings(sources.files_and_feeds)
-    if checked.invalid and not skip_invalid:
-        raise LoadError(checked.invalid)
-    if on_checked:
-        on_checked(checked)
-    before = store.counts()
-    if checked.paths:
-        write(store, documents(episodes(checked.paths), catalog or Catalog.default(), batch_episodes), progress)
-        remember(store, sources.fetched)
+    checked = check_listings(sources.files_and_feeds, most_technologies)
+    try:
+        if checked.invalid and not skip_invalid:
+            raise LoadError(checked.invalid)
+        if on_checked:
+            on_checked(checked)
+        before = store.counts()
+        if checked.paths:
+            items = episodes(checked.paths, most_technologies)  # the bytes the check pass read
+            write(store, documents(items, catalog or Catalog.default(), batch_episodes), progress)
+            remember(store, sources.fetched)
+    finally:
+        checked.close()
     return LoadReport(len(checked.paths), checked.episodes, checked.invalid, before, store.counts(),
                       checked.repeated, sources.unchanged)

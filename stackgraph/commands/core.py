@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from stackgraph.app import EXIT_INTERRUPTED, EXIT_INVALID, App, fail, format_option, handle_errors, limit_option, pass_app
+from loaders.limits import MOST_TECHNOLOGIES
 from stackgraph.output import changes_summary, render
 
 if TYPE_CHECKING:
@@ -24,12 +25,14 @@ MAX_TIMEOUT_S = 86400.0
 @click.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH_OR_URL...", type=click.Path())
 @click.option("--skip-invalid", is_flag=True, help="Load the valid episodes and report the invalid ones.")
+@click.option("--max-technologies", type=click.IntRange(min=1), default=MOST_TECHNOLOGIES, show_default=True,
+              help="An episode whose stack lists more technologies is invalid (each pair of a stack is counted).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"], case_sensitive=False), default="text",
               show_default=True, help="text: the summary on stderr; json: as an object on stdout.")
 @pass_app
 @handle_errors
-def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool, fmt: str) -> None:
+def load(app: App, paths: tuple[str, ...], skip_invalid: bool, max_technologies: int, quiet: bool, fmt: str) -> None:
     """Load podcast listings and RSS/Atom feeds, from files or http(s) URLs, into the store.
 
     A file is a listing or a feed by its content, whatever its name. A URL is
@@ -71,7 +74,8 @@ def load(app: App, paths: tuple[str, ...], skip_invalid: bool, quiet: bool, fmt:
             click.echo(f"Reading {len(paths)} listing file(s)…", err=True)
         try:
             report = load_listings(
-                paths, app.store, skip_invalid=skip_invalid, on_checked=on_checked, progress=progress
+                paths, app.store, skip_invalid=skip_invalid, most_technologies=max_technologies,
+                on_checked=on_checked, progress=progress
             )
         except KeyboardInterrupt:
             if total:
