@@ -185,7 +185,7 @@ def load_listings(
     ``on_checked`` is told how many episodes there are (to size a progress bar);
     ``progress`` is called with the number of episodes each written batch held.
     Raises :class:`LoadError` when an episode is invalid and ``skip_invalid`` is
-    false, before anything is written.
+    false, before anything is written. Returns once the load is durable (``store.sync()``).
     """
     sources = open_sources(paths, store)
     checked = check_listings(sources.files_and_feeds)
@@ -197,5 +197,6 @@ def load_listings(
     if checked.paths:
         write(store, documents(episodes(checked.paths), catalog or Catalog.default(), batch_episodes), progress)
         remember(store, sources.fetched)
+        store.sync()  # what the report says was loaded is on disk
     return LoadReport(len(checked.paths), checked.episodes, checked.invalid, before, store.counts(),
                       checked.repeated, sources.unchanged)

@@ -170,6 +170,8 @@ def cypher(app: App, query: str, params: tuple[str, ...], fmt: str, limit: int |
     try:
         with untracked_write(app.store) if write else contextlib.nullcontext():
             outcome = app.store.run_counted(query, parameters, write=write)
+        if write:
+            app.store.sync()  # reported only once on disk
     except ReadOnlyRefusal:
         fail("this statement writes, and the query runs read-only: add --write to let it change the graph",
              EXIT_INVALID)
