@@ -16,6 +16,9 @@ which reads the stacks again when the co-occurrence index's mark (set by every l
 that swaps one USES for another leaves both as they were: run it inside
 ``domain.cooccurrence.untracked_write(store)``, as ``cypher --write`` does.
 
+Threads may share one projection (the service's routes run in a thread pool): a question reads one
+:class:`Stacks` reading and works on it alone, and a refresh swaps in a new reading whole.
+
 >>> projection = StackProjection.read(store)
 >>> sorted(projection.companies)                                 # Dune uses nothing
 ['acme', 'bolt', 'coil']
@@ -28,6 +31,7 @@ that swaps one USES for another leaves both as they were: run it inside
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -52,9 +56,9 @@ def stacks_version(store: GraphStore) -> tuple[object, ...] | None:
     return None if state.stale is None else (state.stale, state.recorded_uses, state.load, state.uses)
 
 
-@dataclass
-class StackProjection:
-    """The company × technology USES incidence of one store as one array of user indices per technology."""
+@dataclass(frozen=True)
+class Stacks:
+    """One reading of a store's USES incidence: one array of user indices per technology."""
 
     companies: list[str]  # slugs, by index
     users: dict[str, np.ndarray]  # technology id -> indices of the companies using it
@@ -63,7 +67,7 @@ class StackProjection:
     version: tuple[object, ...] | None = None  # stacks_version when read
 
     @classmethod
-    def read(cls, store: GraphStore) -> StackProjection:
+    def read(cls, store: GraphStore) -> Stacks:
         """Every company's stack, in one statement."""
         version = stacks_version(store)  # before the read: a write during it makes the next refresh read again
         company_index: dict[str, int] = {}
@@ -77,19 +81,47 @@ class StackProjection:
         sizes = np.bincount(everyone, minlength=len(company_index))
         return cls(list(company_index), users, sizes, company_index, version)
 
+
+class StackProjection:
+    """The stacks of one store, kept for the questions of a long-lived process, from several threads at once.
+
+    A question reads :attr:`stacks` once and works on that reading; :meth:`refresh` swaps in a new
+    reading whole, so a question never sees half of one and half of another.
+    """
+
+    def __init__(self, stacks: Stacks):
+        self.stacks = stacks
+        self._rereading = threading.Lock()  # one thread reads the stacks again; the others wait for its reading
+
+    @classmethod
+    def read(cls, store: GraphStore) -> StackProjection:
+        """Every company's stack, in one statement."""
+        return cls(Stacks.read(store))
+
+    @property
+    def companies(self) -> list[str]:
+        return self.stacks.companies
+
+    @property
+    def stack_sizes(self) -> np.ndarray:
+        return self.stacks.stack_sizes
+
     def refresh(self, store: GraphStore) -> bool:
         """Read ``store``'s stacks again if they may have changed since; whether this now holds them
         (false when no index mark tells a change: the caller asks Cypher instead)."""
         version = stacks_version(store)
         if version is None:
             return False
-        if version != self.version:
-            vars(self).update(vars(StackProjection.read(store)))  # in place: the owner keeps its one object
+        if version != self.stacks.version:
+            with self._rereading:
+                if version != self.stacks.version:  # no other thread has read them meanwhile
+                    self.stacks = Stacks.read(store)
         return True
 
     def users_of(self, technologies: Iterable[str]) -> dict[str, int]:
         """Companies using each of ``technologies`` (absent: none), as profiles.users counts them."""
-        return {t: len(self.users[t]) for t in technologies if t in self.users}
+        users = self.stacks.users
+        return {t: len(users[t]) for t in technologies if t in users}
 
     def best_by_jaccard(self, stack: frozenset[str], exclude: str | None, limit: int) -> list[str]:
         """Slugs of the ``limit`` companies with the highest Jaccard to ``stack`` and of any tied with the
@@ -97,15 +129,16 @@ class StackProjection:
 
         Jaccard is shared / (len(stack) + stack size - shared), as the Cypher ranking computes it.
         """
-        postings = [self.users[t] for t in stack if t in self.users]
+        stacks = self.stacks
+        postings = [stacks.users[t] for t in stack if t in stacks.users]
         if not postings or limit <= 0:
             return []
-        shared = np.bincount(np.concatenate(postings), minlength=len(self.companies))
-        if exclude in self.company_index:
-            shared[self.company_index[exclude]] = 0
+        shared = np.bincount(np.concatenate(postings), minlength=len(stacks.companies))
+        if exclude in stacks.company_index:
+            shared[stacks.company_index[exclude]] = 0
         candidates = np.flatnonzero(shared)
-        scores = shared[candidates] / (len(stack) + self.stack_sizes[candidates] - shared[candidates])
+        scores = shared[candidates] / (len(stack) + stacks.stack_sizes[candidates] - shared[candidates])
         if len(candidates) > limit:
             kept = scores >= np.partition(scores, -limit)[-limit] - 1e-9
             candidates, scores = candidates[kept], scores[kept]
-        return [self.companies[i] for i in candidates[np.argsort(-scores, kind="stable")]]
+        return [stacks.companies[i] for i in candidates[np.argsort(-scores, kind="stable")]]

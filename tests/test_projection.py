@@ -73,3 +73,33 @@ def test_without_the_index_mark_cypher_answers(tiny):
     projection = StackProjection.read(tiny)
     assert not projection.refresh(tiny)
     assert [r.name for r in similar(tiny, "Acme", limit=1, projection=projection)] == ["Bolt"]
+
+
+def test_questions_from_many_threads_while_the_stacks_change(tiny):
+    """Each question works on one reading of the stacks, whole, while other threads read them again: none fails.
+
+    A question that meets a write picks its candidate from the stacks before it and reads that
+    candidate's stack after it (as with a write by another process), so only the names are certain."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    projection = StackProjection.read(tiny)
+    # Bolt's nearest: Acme (2/3), or Coil once it is {postgres, redis} (1.0)
+
+    def swap(old: str, new: str) -> None:
+        with untracked_write(tiny):
+            tiny.run("MATCH (:Company {id: 'coil'})-[r:USES]->(:Technology {id: $old}) DELETE r", {"old": old},
+                     write=True)
+            tiny.run("MATCH (c:Company {id: 'coil'}) MATCH (t:Technology {id: $new}) CREATE (c)-[:USES]->(t)",
+                     {"new": new}, write=True)
+
+    def ask(_: int) -> list[str]:
+        return [r.name for r in similar(tiny, "Bolt", limit=1, projection=projection)]
+
+    with ThreadPoolExecutor(8) as pool:
+        asked = [pool.submit(ask, n) for n in range(200)]
+        for _ in range(10):
+            swap("elixir", "redis")
+            swap("redis", "elixir")
+        answers = [question.result() for question in asked]
+    assert [answer for answer in answers if answer not in (["Acme"], ["Coil"])] == []
+    assert ask(0) == ["Acme"]
