@@ -12,13 +12,15 @@ import json
 import os
 import signal
 
+import pytest
+
 from cli_helpers import stackgraph
 from domain.schema import SCHEMA
 from graph.falkordb_store import FalkorDBStore
 from process_helpers import REPO, alive, server_pid, wait_until_gone
-from service_helpers import running_service
+from service_helpers import Service, running_service
 
-LISTING = REPO / "data" / "running-in-production.txt"
+TINY_LISTING = REPO / "tests" / "data" / "tiny.txt"
 
 
 def test_a_command_beside_a_running_server_uses_it_and_leaves_it_running(loaded_store_copy):
@@ -31,14 +33,22 @@ def test_a_command_beside_a_running_server_uses_it_and_leaves_it_running(loaded_
         assert service.client.get("/api/health").json()["episodes"] == 10
 
 
-def test_writes_beside_the_server_are_seen_by_its_next_request_and_survive_kill_9(tmp_path):
-    store_dir = tmp_path / "store"
+def similar_to_rails_and_postgres(service: Service) -> list[tuple[str, float]]:
+    rows = service.client.get("/api/similar", params={"stack": "rails,postgres", "limit": 1}).json()
+    return [(row["company"], row["jaccard"]) for row in rows]
+
+
+def test_writes_beside_the_server_are_seen_by_its_next_request_and_survive_kill_9(loaded_store_copy):
+    store_dir = loaded_store_copy
     with running_service(store=store_dir) as service:
-        assert service.client.get("/api/health").json()["episodes"] == 0
-        loaded = stackgraph("load", "--quiet", str(LISTING), store=store_dir, timeout=120)
-        assert loaded.returncode == 0, loaded.stderr
-        assert loaded.stderr.startswith(f"Loaded 10 episode(s) from 1 file(s) into {store_dir}")
         assert service.client.get("/api/health").json()["episodes"] == 10
+        assert similar_to_rails_and_postgres(service) == [("va-gov", pytest.approx(2 / 16))]
+        loaded = stackgraph("load", "--quiet", str(TINY_LISTING), store=store_dir, timeout=120)
+        assert loaded.returncode == 0, loaded.stderr
+        assert loaded.stderr.startswith(f"Loaded 4 episode(s) from 1 file(s) into {store_dir}")
+        assert service.client.get("/api/health").json()["episodes"] == 14
+        # Acme uses postgres, redis and rails: 2 shared of 3 (the stack projection read the stacks again)
+        assert similar_to_rails_and_postgres(service) == [("acme", pytest.approx(2 / 3))]
         written = stackgraph("cypher", "--write", "CREATE (:Technology {id: 'cobol', name: 'COBOL'})",
                              store=store_dir, timeout=60)
         assert (written.returncode, written.stderr) == (0, "Created 1 node, set 2 properties\n")
@@ -48,7 +58,7 @@ def test_writes_beside_the_server_are_seen_by_its_next_request_and_survive_kill_
         service.process.kill()
         service.process.wait()
     with FalkorDBStore(store_dir, schema=SCHEMA) as store:
-        assert store.run("MATCH (e:Episode) RETURN count(e) AS n") == [{"n": 10}]
+        assert store.run("MATCH (e:Episode) RETURN count(e) AS n") == [{"n": 14}]
         assert store.run("MATCH (t:Technology {id: 'cobol'}) RETURN t.name AS name") == [{"name": "COBOL"}]
 
 

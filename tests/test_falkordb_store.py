@@ -137,6 +137,74 @@ def test_a_server_orphaned_by_its_owner_is_stopped_by_the_next_open(tmp_path):
         assert store.run("MATCH (p:Person) RETURN p.id AS id") == [{"id": "ada"}]
 
 
+# A server that loads its snapshot slowly: redis's key-load-delay (microseconds per key) keeps it
+# loading, and silent, for as long as a deadlocked or very large load would.
+SLOW_OPEN = """
+    import sys
+    import graph.falkordb_server as server
+    command = server.EmbeddedFalkorDB._command
+    server.EmbeddedFalkorDB._command = lambda self: command(self) + ["--key-load-delay", sys.argv[2]]
+    from domain.schema import SCHEMA
+    from graph.errors import StoreError
+    from graph.falkordb_store import FalkorDBStore
+    try:
+        FalkorDBStore(sys.argv[1], schema=SCHEMA).close()
+        print("opened")
+    except StoreError as error:
+        print(error)
+"""
+
+
+def store_with_a_snapshot(store_dir: Path) -> None:
+    with FalkorDBStore(store_dir, schema=SCHEMA) as store:
+        store.run("CREATE (:Person {id: 'ada'})", write=True)
+
+
+def test_a_server_slow_to_load_is_said_to_be_loading_and_waited_for_a_bounded_time(tmp_path):
+    store_dir = tmp_path / "store"
+    store_with_a_snapshot(store_dir)
+    size = (store_dir / "graph.rdb").stat().st_size
+    opener = python(SLOW_OPEN, str(store_dir), "60000000", env={"STACKGRAPH_START_TIMEOUT": "3"})
+    out, err = opener.communicate(timeout=60)
+    assert err == f"loading the store's snapshot ({size:,} bytes) …\n"
+    assert out.startswith(f"the FalkorDB server for {store_dir} was still loading after 3 s (")
+    assert out.endswith("); raise STACKGRAPH_START_TIMEOUT to wait longer\n")
+    assert not alive(server_pid(store_dir))  # its pid file, left by a SIGKILL
+    with FalkorDBStore(store_dir, schema=SCHEMA) as store:  # the data kept
+        assert store.run("MATCH (p:Person) RETURN p.id AS id") == [{"id": "ada"}]
+
+
+def test_a_server_stuck_loading_after_its_owner_died_is_stopped_at_once_by_the_next_open(tmp_path, capfd):
+    store_dir = tmp_path / "store"
+    store_with_a_snapshot(store_dir)
+    log = store_dir / "falkordb.log"
+    logged = log.stat().st_size
+    owner = python(SLOW_OPEN, str(store_dir), "60000000")
+    deadline = time.monotonic() + 60
+    while b"Loading RDB" not in log.read_bytes()[logged:]:
+        assert time.monotonic() < deadline and owner.poll() is None, owner.stderr.read() if owner.poll() else "no load"
+        time.sleep(0.05)
+    stuck = server_pid(store_dir)
+    os.kill(stuck, signal.SIGSTOP)  # as a deadlocked load: the death signal's SIGTERM goes unheard
+    try:
+        owner.kill()
+        owner.wait()
+        time.sleep(0.5)
+        assert alive(stuck)
+        started = time.monotonic()
+        with FalkorDBStore(store_dir, schema=SCHEMA) as store:
+            assert store.run("MATCH (p:Person) RETURN p.id AS id") == [{"id": "ada"}]
+        assert time.monotonic() - started < 15  # not the 30 s a stopping server is given to save
+        assert not alive(stuck)
+        assert capfd.readouterr().err == (
+            f"stopping the FalkorDB server (pid {stuck}) that a stackgraph process which died left loading "
+            f"on {store_dir} …\n"
+        )
+    finally:
+        if alive(stuck):
+            os.kill(stuck, signal.SIGKILL)
+
+
 def test_a_stale_pid_file_naming_another_process_is_left_alone(tmp_path):
     store_dir = tmp_path / "store"
     FalkorDBStore(store_dir, schema=SCHEMA).close()
