@@ -47,3 +47,17 @@ def wait_until_gone(pid: int, seconds: float) -> bool:
 def server_pid(store_dir: Path) -> int:
     """The pid of the redis-server serving an embedded store, from its pid file."""
     return int((store_dir / "falkordb.pid").read_text())
+
+
+def children_of(pid: int) -> list[int]:
+    """The pids of the live processes whose parent is ``pid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue  # gone meanwhile
+            if f"\nPPid:\t{pid}\n" in status and alive(int(entry.name)):
+                found.append(int(entry.name))
+    return found

@@ -17,7 +17,8 @@ import pytest
 from cli_helpers import stackgraph
 from domain.schema import SCHEMA
 from graph.falkordb_store import FalkorDBStore
-from process_helpers import REPO, alive, server_pid, wait_until_gone
+from conftest import require_neo4j
+from process_helpers import REPO, alive, children_of, server_pid, wait_until_gone
 from service_helpers import Service, running_service
 
 TINY_LISTING = REPO / "tests" / "data" / "tiny.txt"
@@ -62,21 +63,18 @@ def test_writes_beside_the_server_are_seen_by_its_next_request_and_survive_kill_
         assert store.run("MATCH (t:Technology {id: 'cobol'}) RETURN t.name AS name") == [{"name": "COBOL"}]
 
 
-def test_sigterm_stops_the_service_and_its_server_with_exit_0(loaded_store_copy):
-    with running_service(store=loaded_store_copy) as service:
-        redis_pid = server_pid(loaded_store_copy)
-        service.process.send_signal(signal.SIGTERM)
+@pytest.mark.parametrize("backend", ["falkordb", "neo4j"])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_a_signal_stops_the_service_with_exit_0_and_leaves_no_process(backend, signum, loaded_store_copy, tmp_path):
+    options = {"store": loaded_store_copy} if backend == "falkordb" else {
+        "backend": "neo4j", "log_dir": tmp_path, **require_neo4j()}
+    with running_service(**options) as service:
+        children = children_of(service.process.pid)
+        assert len(children) == (1 if backend == "falkordb" else 0)  # its redis-server
+        service.process.send_signal(signum)
         assert service.process.wait(30) == 0, service.log_tail()
-    assert not alive(service.process.pid) and wait_until_gone(redis_pid, 5)
+    assert [pid for pid in children if not wait_until_gone(pid, 5)] == []
     assert not (loaded_store_copy / "stackgraph.serving").exists()
-
-
-def test_ctrl_c_stops_the_service_and_its_server_with_exit_0(loaded_store_copy):
-    with running_service(store=loaded_store_copy) as service:
-        redis_pid = server_pid(loaded_store_copy)
-        service.process.send_signal(signal.SIGINT)
-        assert service.process.wait(30) == 0, service.log_tail()
-    assert wait_until_gone(redis_pid, 5)
 
 
 def test_after_the_service_is_killed_the_next_command_opens_the_store_itself(loaded_store_copy):
