@@ -15,3 +15,7 @@ class QueryError(StoreError):
 
 class ReadOnlyRefusal(QueryError):
     """A statement that writes was run read-only, and changed nothing."""
+
+
+class QueryTimeout(QueryError):
+    """A statement ran past its time limit and was stopped; a write is undone."""

@@ -93,6 +93,8 @@ TELL_AFTER = 1.0
 STOP_TIMEOUT = 30.0
 # The snapshot could not be read to its end (a truncated or damaged file).
 _CUT_SHORT = ("short read or EOF", "Unexpected EOF reading RDB file")
+# The longest TIMEOUT the server accepts, in milliseconds: 24 days, the largest a 32-bit int holds.
+SERVER_TIMEOUT_MS = 2**31 - 1
 # sun_path holds 108 bytes on Linux, 104 on macOS, including the final NUL.
 MAX_SOCKET_PATH = 103
 
@@ -325,6 +327,17 @@ class EmbeddedFalkorDB:
             client.close()
         self._process.terminate()
 
+    def how_it_ended(self, wait: float) -> str | None:
+        """How the server process ended ("killed by SIGKILL", "exited with code 1"), waiting up to
+        ``wait`` seconds for it to end; None when it still runs."""
+        if self._process is None:
+            return None
+        try:
+            code = self._process.wait(wait)
+        except subprocess.TimeoutExpired:
+            return None
+        return f"killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
+
     def last_log_line(self) -> str:
         """The server log's last line that reports a problem (else its last line), for error messages."""
         try:
@@ -437,8 +450,14 @@ class EmbeddedFalkorDB:
                     os.kill(pid, signal.SIGKILL)
                     deadline = float("inf")
                 time.sleep(0.05)
-        pid_path.unlink(missing_ok=True)
-        self.socket_path.unlink(missing_ok=True)
+        for leftover in (pid_path, self.socket_path):
+            try:
+                leftover.unlink(missing_ok=True)
+            except OSError as error:  # a directory in its place, say
+                raise StoreError(
+                    f"cannot use {self.directory} as a store: cannot remove {leftover.name}: {_cause(error).lower()}; "
+                    "remove it and try again"
+                ) from None
 
     def _became_ready(self, pid: int) -> bool:
         """Whether the server ``pid`` logged that it was ready (it had loaded the snapshot)."""
@@ -488,6 +507,10 @@ class EmbeddedFalkorDB:
             # core. Measured with 1: a first load's server time at 10k episodes 5.2 -> 2.9 s, an
             # upsert load 22.5 -> 17.2 s; a GRAPH.BULK into a graph of 1M nodes 46 -> 12 ms.
             "OMP_THREAD_COUNT", "1",
+            # A statement's TIMEOUT argument limits writes too only once TIMEOUT_MAX is set; the
+            # limits themselves come with each statement (graph.limits), this bound is beyond any.
+            "TIMEOUT_MAX", str(SERVER_TIMEOUT_MS),
+            "TIMEOUT_DEFAULT", str(SERVER_TIMEOUT_MS),
         ]  # fmt: skip
 
     def _launch(self) -> None:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import os
 from collections.abc import Mapping
@@ -23,7 +24,8 @@ from falkordb.query_result import QueryResult
 from graph.dialect import FALKORDB
 from graph.errors import QueryError, ReadOnlyRefusal, StoreError, StoreUnavailable
 from graph.falkordb_params import cypher_parameters
-from graph.falkordb_server import EmbeddedFalkorDB, say_on_stderr
+from graph.falkordb_server import SERVER_TIMEOUT_MS, EmbeddedFalkorDB, say_on_stderr
+from graph.limits import check_query_text, timed_out
 from graph.model import Schema
 from graph.store import CHANGE_COUNTERS, GraphStore, Outcome
 from graph.writer import UpsertStatement
@@ -113,7 +115,7 @@ class FalkorDBStore(GraphStore):
             self._graph = self._db.select_graph(GRAPH_NAME)
             # Read-only queries on a graph that does not exist yet fail ("empty key");
             # a no-op write query creates it, so a new store reads as an empty graph.
-            self._query("GRAPH.QUERY", "RETURN 0", None)
+            self._query("GRAPH.QUERY", "RETURN 0", None, None)
         except BaseException:
             self._server.stop()
             raise
@@ -121,9 +123,13 @@ class FalkorDBStore(GraphStore):
     def describe(self) -> str:
         return str(self._server.directory)
 
-    def run_counted(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> Outcome:
-        """GRAPH.RO_QUERY unless ``write=True``."""
-        result = self._query("GRAPH.QUERY" if write else "GRAPH.RO_QUERY", query, params)
+    def run_counted(
+        self, query: str, params: dict[str, Any] | None = None, *, write: bool = False, timeout: float | None = None
+    ) -> Outcome:
+        """GRAPH.RO_QUERY unless ``write=True``, with the time limit as its TIMEOUT argument."""
+        check_query_text(query)
+        result = self._query("GRAPH.QUERY" if write else "GRAPH.RO_QUERY", query, params,
+                             self.time_limit(timeout, write))
         columns = [name for _, name in result.header]
         rows = [dict(zip(columns, (plain(value) for value in row))) for row in result.result_set]
         counted = {name: int(getattr(result, name) or 0) for name in CHANGE_COUNTERS}
@@ -227,22 +233,30 @@ class FalkorDBStore(GraphStore):
             raise StoreError(f"the store {self.describe()} is closed")
         return self._db.connection
 
-    def _query(self, command: str, query: str, params: Mapping[str, Any] | None) -> QueryResult:
+    def _query(self, command: str, query: str, params: Mapping[str, Any] | None, timeout: float | None) -> QueryResult:
         self._confirm_writes()  # a query sees every write before it
         text = cypher_parameters(params) + query
-        with self._translated_errors():
-            return QueryResult(self._graph, self._client().execute_command(command, GRAPH_NAME, text, "--compact"))
+        limit = () if timeout is None else ("TIMEOUT", min(SERVER_TIMEOUT_MS, math.ceil(timeout * 1000)))
+        with self._translated_errors(timeout):
+            return QueryResult(self._graph, self._client().execute_command(command, GRAPH_NAME, text, "--compact", *limit))
 
     @contextmanager
-    def _translated_errors(self) -> Iterator[None]:
+    def _translated_errors(self, timeout: float | None = None) -> Iterator[None]:
         try:
             yield
         except redis.ResponseError as error:
             message = _one_line(error)
+            if timeout is not None and message == "Query timed out":
+                raise timed_out(timeout) from None
             if "is to be executed only on read-only queries" in message:
                 raise ReadOnlyRefusal(READ_ONLY_REFUSAL) from None
             raise QueryError(_without_context(message)) from None
         except redis.ConnectionError as error:
+            if ended := self._server.how_it_ended(wait=1.0):
+                raise StoreUnavailable(
+                    f"the FalkorDB server of {self.describe()} stopped ({ended}) before it answered; "
+                    f"the next command starts it again (its log: {self._server.log_path})"
+                ) from None
             raise StoreUnavailable(
                 f"lost the FalkorDB server of {self.describe()} ({_one_line(error)}); "
                 f"its log ends: {self._server.last_log_line()}"

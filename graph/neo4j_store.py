@@ -20,6 +20,7 @@ from neo4j.time import Date, DateTime, Duration, Time
 
 from graph.dialect import NEO4J
 from graph.errors import QueryError, ReadOnlyRefusal, StoreError, StoreUnavailable
+from graph.limits import check_query_text, timed_out
 from graph.model import Schema
 from graph.store import CHANGE_COUNTERS, GraphStore, Outcome
 from graph.writer import UpsertStatement
@@ -28,6 +29,7 @@ CONNECTION_TIMEOUT_S = 5.0
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 READ_ONLY_CODE = "Neo.ClientError.Statement.AccessMode"
 DATABASE_NOT_FOUND_CODE = "Neo.ClientError.Database.DatabaseNotFound"
+TIMED_OUT_CODES = ("Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",)
 
 
 def plain(value: Any) -> Any:
@@ -139,11 +141,17 @@ class Neo4jStore(GraphStore):
         """The URI, and the database when one was named: ``bolt://host:7687 (database movies)``."""
         return self._uri if self._database is None else f"{self._uri} (database {self._database})"
 
-    def run_counted(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> Outcome:
+    def run_counted(
+        self, query: str, params: dict[str, Any] | None = None, *, write: bool = False, timeout: float | None = None
+    ) -> Outcome:
         """In a read transaction, or a write one with ``write=True``; a write in a read-only run
-        raises ``ReadOnlyRefusal("read-only run refused a write (…); pass write=True")``."""
+        raises ``ReadOnlyRefusal("read-only run refused a write (…); pass write=True")``. The time
+        limit is the transaction's timeout."""
+        check_query_text(query)
         self._confirm_writes()  # a query sees every write before it
+        limit = self.time_limit(timeout, write)
 
+        @neo4j.unit_of_work(timeout=limit)
         def work(tx: neo4j.ManagedTransaction) -> Outcome:
             result = _send(tx, query, params)
             rows = [{key: plain(value) for key, value in record.items()} for record in result]
@@ -152,7 +160,7 @@ class Neo4jStore(GraphStore):
             return Outcome(rows, {name: n for name, n in counted.items() if n})
 
         access = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
-        with self._translated_errors(), self._session(access) as session:
+        with self._translated_errors(limit), self._session(access) as session:
             return session.execute_write(work) if write else session.execute_read(work)
 
     def write(self, statements: Iterable[UpsertStatement]) -> None:
@@ -234,13 +242,15 @@ class Neo4jStore(GraphStore):
         return self._driver.session(database=self._database, default_access_mode=access)
 
     @contextmanager
-    def _translated_errors(self) -> Iterator[None]:
+    def _translated_errors(self, timeout: float | None = None) -> Iterator[None]:
         """Driver and server errors as the store's one-line errors."""
         try:
             yield
         except AuthError:
             raise
         except Neo4jError as error:
+            if timeout is not None and error.code in TIMED_OUT_CODES:
+                raise timed_out(timeout) from None
             if error.code == READ_ONLY_CODE:
                 raise ReadOnlyRefusal(f"read-only run refused a write ({_server_message(error)}); pass write=True") from None
             if error.code == DATABASE_NOT_FOUND_CODE:

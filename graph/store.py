@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from graph.dialect import Dialect, quoted
+from graph.limits import check_timeout, query_timeout_from_env
 from graph.model import GraphDocument, Schema
 from graph.writer import UpsertStatement, upsert_statements
 
@@ -44,20 +45,35 @@ class GraphStore(abc.ABC):
 
     def __init__(self, schema: Schema):
         self.schema = schema
+        # The time limit of a read-only statement whose caller gives none.
+        self.read_timeout = query_timeout_from_env()
 
-    def run(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[Row]:
+    def run(
+        self, query: str, params: dict[str, Any] | None = None, *, write: bool = False, timeout: float | None = None
+    ) -> list[Row]:
         """Run one Cypher statement; rows come back as dicts keyed by RETURN column.
 
         Read-only unless ``write=True``: a read-only run that tries to change the
         graph raises :class:`graph.errors.ReadOnlyRefusal` and changes nothing.
 
+        ``timeout`` is the statement's time limit in seconds; without one, a read-only
+        statement has ``read_timeout`` (STACKGRAPH_QUERY_TIMEOUT, default 60 s) and a write
+        none. A statement past its limit is stopped, a write undone, and
+        :class:`graph.errors.QueryTimeout` raised.
+
         >>> store.run("RETURN $x + 1 AS y", {"x": 1})
         [{'y': 2}]
+        >>> store.run("UNWIND range(1, 1000) AS a UNWIND range(1, 1000) AS b UNWIND range(1, 1000) AS c "
+        ...           "RETURN count(*) AS n", timeout=0.01)
+        Traceback (most recent call last):
+        graph.errors.QueryTimeout: the query ran past its time limit of 0.01 s
         """
-        return self.run_counted(query, params, write=write).rows
+        return self.run_counted(query, params, write=write, timeout=timeout).rows
 
     @abc.abstractmethod
-    def run_counted(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> Outcome:
+    def run_counted(
+        self, query: str, params: dict[str, Any] | None = None, *, write: bool = False, timeout: float | None = None
+    ) -> Outcome:
         """As :meth:`run`, with what the statement changed.
 
         >>> store.run_counted("CREATE (:Scratch {a: 1, b: 2})", write=True).changes
@@ -98,6 +114,11 @@ class GraphStore(abc.ABC):
     @abc.abstractmethod
     def describe(self) -> str:
         """Where this store lives, for messages: a directory or a URI."""
+
+    def time_limit(self, timeout: float | None, write: bool) -> float | None:
+        """The limit a statement runs under: ``timeout``, else ``read_timeout`` for a read and none for a write."""
+        check_timeout(timeout)
+        return timeout if timeout is not None or write else self.read_timeout
 
     def upsert(self, document: GraphDocument, batch_size: int = 500) -> None:
         """MERGE a document's nodes, then its relationships, in batches of UNWIND rows."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import re
 import sys
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,9 @@ from stackgraph.output import changes_summary, render
 
 if TYPE_CHECKING:
     from loaders.pipeline import CheckedListing
+
+# A day: longer than any query worth waiting for, within what every backend accepts.
+MAX_TIMEOUT_S = 86400.0
 
 
 @click.command()
@@ -133,6 +137,13 @@ def _parse_param(text: str) -> tuple[str, Any]:
         return name.strip(), value
 
 
+def _a_number(value: float | None) -> float | None:
+    """NaN passes click's range check: refused here."""
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("nan is not a number of seconds")
+    return value
+
+
 def _missing_parameters(query: str, parameters: dict[str, Any]) -> list[str]:
     """The $names the query uses that no --param gives, in order of use."""
     used = re.findall(r"\$(?:`([^`]+)`|([A-Za-z_][A-Za-z0-9_]*))", query)
@@ -148,13 +159,18 @@ def _missing_parameters(query: str, parameters: dict[str, Any]) -> list[str]:
 @click.option("--write", is_flag=True,
               help="Allow the query to change the graph (read-only without it). The co-occurrence counts are then "
                    "distrusted until the next load or `stackgraph reindex`.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True, max=MAX_TIMEOUT_S), metavar="SECONDS",
+              callback=lambda ctx, param, value: _a_number(value),
+              help="Stop the query after this long (a write is undone). [default: STACKGRAPH_QUERY_TIMEOUT, or 60]")
 @pass_app
 @handle_errors
-def cypher(app: App, query: str, params: tuple[str, ...], fmt: str, limit: int | None, write: bool) -> None:
+def cypher(app: App, query: str, params: tuple[str, ...], fmt: str, limit: int | None, write: bool,
+           timeout: float | None) -> None:
     """Run a Cypher query; read-only unless --write (which reports what changed).
 
     Pass user values as parameters, not pasted into the query text. Columns: the
-    query's RETURN columns.
+    query's RETURN columns. A query runs for at most --timeout seconds, --write
+    or not.
 
     \b
     Examples:
@@ -165,13 +181,16 @@ def cypher(app: App, query: str, params: tuple[str, ...], fmt: str, limit: int |
         fail("the query is empty; give a Cypher statement, e.g. \"MATCH (n) RETURN count(n) AS nodes\"", EXIT_INVALID)
     from domain.cooccurrence import untracked_write
     from graph import QueryError, ReadOnlyRefusal
+    from graph.errors import QueryTimeout
 
     parameters = dict(_parse_param(p) for p in params)
     try:
         with untracked_write(app.store) if write else contextlib.nullcontext():
-            outcome = app.store.run_counted(query, parameters, write=write)
+            outcome = app.store.run_counted(query, parameters, write=write, timeout=timeout or app.store.read_timeout)
         if write:
             app.store.sync()  # reported only once on disk
+    except QueryTimeout as error:
+        fail(f"{error}{' and was undone' if write else ''}; give it longer with --timeout SECONDS", EXIT_INVALID)
     except ReadOnlyRefusal:
         fail("this statement writes, and the query runs read-only: add --write to let it change the graph",
              EXIT_INVALID)
