@@ -57,6 +57,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, Callable
 
@@ -89,8 +90,10 @@ DEFAULT_START_TIMEOUT = 600.0
 READY_TIMEOUT = 10.0
 # Waiting this long for a starting server, the user is told what it is doing.
 TELL_AFTER = 1.0
-# A stopping server saves its snapshot (2–3 s at 100k episodes) and closes its files.
+# A stopping server closes its files (it has saved before it is told to stop).
 STOP_TIMEOUT = 30.0
+# A save takes 1–2 s at 10k episodes and 2–3 s at 100k: one that takes this long is stuck.
+SAVE_TIMEOUT = 300.0
 # The snapshot could not be read to its end (a truncated or damaged file).
 _CUT_SHORT = ("short read or EOF", "Unexpected EOF reading RDB file")
 # The longest TIMEOUT the server accepts, in milliseconds: 24 days, the largest a 32-bit int holds.
@@ -249,7 +252,7 @@ class EmbeddedFalkorDB:
             return  # a forked child that does not own it
         if self.shared_by is not None:
             try:
-                self._save_unless_failed()  # its owner saves at its stop, which may come after a crash
+                self._save_at_stop()  # what this process changed: the owner may never stop cleanly
             finally:
                 self.shared_by = None
                 self._release_lock()
@@ -260,7 +263,7 @@ class EmbeddedFalkorDB:
         (self.directory / SERVING_FILE).unlink(missing_ok=True)
         failure: StoreUnavailable | None = None
         try:
-            self._save_unless_failed()
+            self._save_at_stop()
         except StoreUnavailable as error:
             failure = error
         self._shut_down_without_saving()
@@ -279,7 +282,24 @@ class EmbeddedFalkorDB:
 
         A failed save leaves the snapshot before it in place, whole.
         """
-        client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=None)
+        try:
+            self._save_if_changed()
+        except redis.ConnectionError as error:
+            raise StoreUnavailable(
+                f"could not save the graph in {self.directory}: lost its FalkorDB server ({error}); "
+                f"its log ends: {self.last_log_line()}"
+            ) from None
+
+    def _save_at_stop(self) -> None:
+        """As :meth:`save_changes`, unless a save failed already (that was reported, and the store keeps
+        the snapshot before it) or the server is gone (what found it gone said so)."""
+        if self._save_failed or (self._process is not None and self._process.poll() is not None):
+            return
+        with suppress(redis.ConnectionError):
+            self._save_if_changed()
+
+    def _save_if_changed(self) -> None:
+        client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=SAVE_TIMEOUT)
         try:
             while True:
                 persistence = client.info("persistence")
@@ -300,17 +320,14 @@ class EmbeddedFalkorDB:
                         f"could not save the graph in {self.directory}: {self.last_log_line()}; the last write "
                         "is not on disk (the store keeps what it held before)"
                     ) from None
-        except redis.ConnectionError as error:
+        except redis.TimeoutError:
+            self._save_failed = True
             raise StoreUnavailable(
-                f"could not save the graph in {self.directory}: lost its FalkorDB server ({error}); "
-                f"its log ends: {self.last_log_line()}"
+                f"the FalkorDB server of {self.directory} did not finish saving within {SAVE_TIMEOUT:g} s; "
+                "the last write may not be on disk"
             ) from None
         finally:
             client.close()
-
-    def _save_unless_failed(self) -> None:
-        if not self._save_failed:
-            self.save_changes()
 
     def _shut_down_without_saving(self) -> None:
         """SIGTERM the server once its save points are cleared: it has saved what changed, or could not

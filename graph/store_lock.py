@@ -51,8 +51,8 @@ class Holder:
 def holder(directory: Path) -> Holder | None:
     """The process that last took the lock of ``directory``, as it wrote itself down (None before any)."""
     try:
-        pid, _, command = (directory / LOCK_FILE).read_text(errors="replace").partition("\n")
-        return Holder(int(pid), command.strip())
+        lines = (directory / LOCK_FILE).read_text(errors="replace").split("\n")
+        return Holder(int(lines[0]), lines[1] if len(lines) > 1 else "")
     except (OSError, ValueError):
         return None
 
@@ -66,7 +66,8 @@ def _this_command() -> str:
         program = os.path.basename(os.path.dirname(program))
     else:
         program = os.path.basename(program)
-    command = " ".join([program, *sys.argv[1:]])
+    # One line of printable text: it goes into a file of lines and to other processes' terminals.
+    command = "".join(c if c.isprintable() else " " for c in " ".join([program, *sys.argv[1:]]))
     return command if len(command) <= COMMAND_CHARACTERS else command[: COMMAND_CHARACTERS - 1] + "…"
 
 
@@ -120,8 +121,9 @@ class StoreLock:
     # -- internals -------------------------------------------------------------
 
     def _hold(self, fd: int) -> None:
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n{_this_command()}\n".encode(), 0)
+        # Written over the last holder's, then cut to length: a waiter reading meanwhile sees either.
+        written = os.pwrite(fd, f"{os.getpid()}\n{_this_command()}\n".encode(), 0)
+        os.ftruncate(fd, written)
         self._fd = fd
 
     def _open(self, path: Path, flags: int) -> int:
