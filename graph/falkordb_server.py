@@ -36,6 +36,9 @@ Guarantees:
   replays it query by query at start, and FalkorDB 4.16 replays MERGE batches so
   slowly (about 100 s for a 9 MB log that took 6 s to write) that a store whose
   owner was killed mid-load took minutes to reopen; a snapshot loads in a moment.
+  Measured at 10k episodes on a busy 2-core machine: ``appendfsync always`` took
+  the load from 166 s to 346 s and 46 s to replay at reopen (the snapshot: 24 s),
+  where one SAVE at the load's end takes 1–2 s.
 
 >>> server = EmbeddedFalkorDB(tmp_path / "server-example")
 >>> server.start()
