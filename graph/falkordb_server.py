@@ -319,9 +319,12 @@ class EmbeddedFalkorDB:
                     if "in progress" in str(error):
                         continue
                     self._save_failed = True
+                    # A shared server keeps the write in memory, and its owner saves again at its stop.
+                    kept = (f"the serving process, pid {self.shared_by}, saves it as it stops if there is room then"
+                            if self.shared_by is not None else "the store keeps what it held before")
                     raise StoreUnavailable(
                         f"could not save the graph in {self.directory}: {self.last_log_line()}; the last write "
-                        "is not on disk (the store keeps what it held before)"
+                        f"is not on disk ({kept})"
                     ) from None
         except redis.TimeoutError:
             self._save_failed = True
