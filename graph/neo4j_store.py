@@ -210,6 +210,10 @@ class Neo4jStore(GraphStore):
                     return
                 raise
 
+    def sync(self) -> None:
+        """Confirm the writes sent: a committed Neo4j transaction is durable (its transaction log is flushed)."""
+        self._confirm_writes()
+
     def ensure_schema(self) -> None:
         """A unique constraint on every label's key, a range index on each secondary label's id,
         the schema's full-text indexes (``<label>_fulltext``).

@@ -92,6 +92,18 @@ class GraphStore(abc.ABC):
         """
 
     @abc.abstractmethod
+    def sync(self) -> None:
+        """Make every write so far durable: confirmed, and on disk, so that it survives a crash of
+        this process and of the database server. Raises :class:`graph.errors.StoreUnavailable` when
+        it cannot be. A command calls it before it reports a write done.
+
+        >>> store.run("CREATE (:Scratch {id: 'kept'})", write=True); store.sync()
+        []
+        >>> store.run("MATCH (n:Scratch) DELETE n", write=True); store.sync()
+        []
+        """
+
+    @abc.abstractmethod
     def ensure_schema(self) -> None:
         """Create the indexes (or unique constraints) on every label's key. Idempotent."""
 

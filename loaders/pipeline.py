@@ -213,7 +213,8 @@ def load_listings(
     ``on_checked`` is told how many episodes there are (to size a progress bar);
     ``progress`` is called with the number of episodes each written batch held.
     Raises :class:`LoadError` when an episode is invalid and ``skip_invalid`` is
-    false, before anything is written: every value the write could refuse is refused here.
+    false, before anything is written: every value the write could refuse is refused here. Returns once
+    the load is durable (``store.sync()``).
     """
     sources = open_sources(paths, store)
     checked = check_listings(sources.files_and_feeds, most_technologies)
@@ -227,6 +228,7 @@ def load_listings(
             items = episodes(checked.paths, most_technologies)  # the bytes the check pass read
             write(store, documents(items, catalog or Catalog.default(), batch_episodes), progress)
             remember(store, sources.fetched)
+            store.sync()  # what the report says was loaded is on disk
     finally:
         checked.close()
     return LoadReport(len(checked.paths), checked.episodes, checked.invalid, before, store.counts(),

@@ -15,6 +15,7 @@ from typing import AsyncIterator
 from fastapi import FastAPI
 
 from domain import open_store
+from graph import StoreError
 from queries.projection import StackProjection
 from service import api, api_companies, api_episodes, api_technologies, cypher_api, export_api, load_api, pages, problems
 from service.limits import BodySizeLimit
@@ -26,15 +27,20 @@ def create_app(settings: ServiceSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = open_store(settings.backend, path=settings.store_path, uri=settings.uri,
-                           username=settings.username, password=settings.password, database=settings.database)
+        # Shared: other stackgraph commands on the same embedded store use its server meanwhile.
+        store = open_store(settings.backend, path=settings.store_path, uri=settings.uri, username=settings.username,
+                           password=settings.password, database=settings.database, share=True)
         try:
             store.ensure_schema()
             app.state.store = store
             app.state.projection = StackProjection.read(store)  # similar answers fast from the first request
             yield
         finally:
-            store.close()
+            try:
+                store.close()  # saves what changed; stops the embedded server
+            except StoreError as error:
+                app.state.close_failure = str(error)  # for `stackgraph serve` to exit with
+                raise
 
     app = FastAPI(title="StackGraph", summary="How real companies run their software in production, as a graph.",
                   lifespan=lifespan, docs_url=None, redoc_url=None)  # /docs: pages.install, no CDN

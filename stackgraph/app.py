@@ -65,12 +65,13 @@ class App:
 
     def close(self) -> None:
         """Close the store. A Ctrl-C meanwhile waits for the close (the embedded server saves the
-        graph as it stops), then ends the command as interrupted, instead of click's "Aborted!"."""
+        graph as it stops), then ends the command as interrupted, instead of click's "Aborted!".
+        A close that could not save what the command wrote fails the command (exit 3)."""
         if self._store is None:
             return
         store, self._store = self._store, None
         if threading.current_thread() is not threading.main_thread():  # only there can signals be handled
-            store.close()
+            self._close_reporting_failure(store)
             return
         interrupted = False
 
@@ -80,11 +81,20 @@ class App:
 
         previous = signal.signal(signal.SIGINT, note_interrupt)
         try:
-            store.close()
+            self._close_reporting_failure(store)
         finally:
             signal.signal(signal.SIGINT, previous)
         if interrupted:
             fail("interrupted", EXIT_INTERRUPTED)
+
+    @staticmethod
+    def _close_reporting_failure(store: GraphStore) -> None:
+        from graph import StoreError
+
+        try:
+            store.close()
+        except StoreError as error:
+            fail(str(error), EXIT_STORE)
 
 
 def fail(message: str, code: int) -> NoReturn:

@@ -9,8 +9,6 @@ import math
 import os
 import signal
 import subprocess
-import sys
-import textwrap
 import threading
 import time
 from datetime import date
@@ -22,43 +20,8 @@ from graph import GraphDocument, Node, QueryError, StoreError, StoreUnavailable
 from domain.schema import SCHEMA
 from graph.falkordb_params import cypher_parameters
 from graph.falkordb_store import FalkorDBStore
+from process_helpers import alive, python, server_pid, wait_until_gone
 from small_document import EXPECTED_COUNTS, small_document
-
-REPO = Path(__file__).resolve().parent.parent
-
-
-def python(script: str, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    """A Python child process running ``script`` with the repository importable."""
-    return subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(script), *args],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return Path(f"/proc/{pid}/cmdline").read_bytes() != b""  # a zombie has no command line
-
-
-def wait_until_gone(pid: int, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if not alive(pid):
-            return True
-        time.sleep(0.05)
-    return False
-
-
-def server_pid(store_dir: Path) -> int:
-    return int((store_dir / "falkordb.pid").read_text())
-
 
 # -- loading and persistence --------------------------------------------------
 
@@ -174,6 +137,74 @@ def test_a_server_orphaned_by_its_owner_is_stopped_by_the_next_open(tmp_path):
         assert store.run("MATCH (p:Person) RETURN p.id AS id") == [{"id": "ada"}]
 
 
+# A server that loads its snapshot slowly: redis's key-load-delay (microseconds per key) keeps it
+# loading, and silent, for as long as a deadlocked or very large load would.
+SLOW_OPEN = """
+    import sys
+    import graph.falkordb_server as server
+    command = server.EmbeddedFalkorDB._command
+    server.EmbeddedFalkorDB._command = lambda self: command(self) + ["--key-load-delay", sys.argv[2]]
+    from domain.schema import SCHEMA
+    from graph.errors import StoreError
+    from graph.falkordb_store import FalkorDBStore
+    try:
+        FalkorDBStore(sys.argv[1], schema=SCHEMA).close()
+        print("opened")
+    except StoreError as error:
+        print(error)
+"""
+
+
+def store_with_a_snapshot(store_dir: Path) -> None:
+    with FalkorDBStore(store_dir, schema=SCHEMA) as store:
+        store.run("CREATE (:Person {id: 'ada'})", write=True)
+
+
+def test_a_server_slow_to_load_is_said_to_be_loading_and_waited_for_a_bounded_time(tmp_path):
+    store_dir = tmp_path / "store"
+    store_with_a_snapshot(store_dir)
+    size = (store_dir / "graph.rdb").stat().st_size
+    opener = python(SLOW_OPEN, str(store_dir), "60000000", env={"STACKGRAPH_START_TIMEOUT": "3"})
+    out, err = opener.communicate(timeout=60)
+    assert err == f"loading the store's snapshot ({size:,} bytes) …\n"
+    assert out.startswith(f"the FalkorDB server for {store_dir} was still loading after 3 s (")
+    assert out.endswith("); raise STACKGRAPH_START_TIMEOUT to wait longer\n")
+    assert not alive(server_pid(store_dir))  # its pid file, left by a SIGKILL
+    with FalkorDBStore(store_dir, schema=SCHEMA) as store:  # the data kept
+        assert store.run("MATCH (p:Person) RETURN p.id AS id") == [{"id": "ada"}]
+
+
+def test_a_server_stuck_loading_after_its_owner_died_is_stopped_at_once_by_the_next_open(tmp_path, capfd):
+    store_dir = tmp_path / "store"
+    store_with_a_snapshot(store_dir)
+    log = store_dir / "falkordb.log"
+    logged = log.stat().st_size
+    owner = python(SLOW_OPEN, str(store_dir), "60000000")
+    deadline = time.monotonic() + 60
+    while b"Loading RDB" not in log.read_bytes()[logged:]:
+        assert time.monotonic() < deadline and owner.poll() is None, owner.stderr.read() if owner.poll() else "no load"
+        time.sleep(0.05)
+    stuck = server_pid(store_dir)
+    os.kill(stuck, signal.SIGSTOP)  # as a deadlocked load: the death signal's SIGTERM goes unheard
+    try:
+        owner.kill()
+        owner.wait()
+        time.sleep(0.5)
+        assert alive(stuck)
+        started = time.monotonic()
+        with FalkorDBStore(store_dir, schema=SCHEMA) as store:
+            assert store.run("MATCH (p:Person) RETURN p.id AS id") == [{"id": "ada"}]
+        assert time.monotonic() - started < 15  # not the 30 s a stopping server is given to save
+        assert not alive(stuck)
+        assert capfd.readouterr().err == (
+            f"stopping the FalkorDB server (pid {stuck}) that a stackgraph process which died left loading "
+            f"on {store_dir} …\n"
+        )
+    finally:
+        if alive(stuck):
+            os.kill(stuck, signal.SIGKILL)
+
+
 def test_a_stale_pid_file_naming_another_process_is_left_alone(tmp_path):
     store_dir = tmp_path / "store"
     FalkorDBStore(store_dir, schema=SCHEMA).close()
@@ -191,12 +222,42 @@ def test_a_stale_pid_file_naming_another_process_is_left_alone(tmp_path):
 def test_a_server_that_cannot_start_is_reported_with_its_last_log_line(tmp_path):
     store_dir = tmp_path / "store"
     FalkorDBStore(store_dir, schema=SCHEMA).close()
-    (store_dir / "graph.rdb").write_text("garbage\n")
+    (store_dir / "graph.rdb").write_text("REDIS9999")  # a snapshot of a format to come
     with pytest.raises(StoreUnavailable) as raised:
         FalkorDBStore(store_dir, schema=SCHEMA)
     message = str(raised.value)
     assert message.startswith(f"the FalkorDB server for {store_dir} exited at start (code 1): ")
-    assert message.endswith("Unexpected EOF reading RDB file")
+    assert message.endswith("Can't handle RDB format version 9999")
+
+
+def test_a_snapshot_that_is_not_one_says_so_in_one_line(tmp_path):
+    store_dir = tmp_path / "store"
+    FalkorDBStore(store_dir, schema=SCHEMA).close()
+    (store_dir / "graph.rdb").write_text("garbage\n")
+    with pytest.raises(StoreUnavailable) as raised:
+        FalkorDBStore(store_dir, schema=SCHEMA)
+    assert str(raised.value) == (
+        f"the snapshot {store_dir / 'graph.rdb'} ends too early (8 bytes): it is truncated or damaged; "
+        "restore it from a copy, or move it away to open the store empty"
+    )
+
+
+def test_a_snapshot_truncated_by_half_says_so_and_not_suspect_ram(tmp_path):
+    store_dir = tmp_path / "store"
+    with FalkorDBStore(store_dir, schema=SCHEMA) as store:
+        store.upsert(small_document())
+        store.run("UNWIND range(1, 2000) AS i CREATE (:Filler {id: i, text: 'some words to fill a page'})",
+                  write=True)
+    snapshot = store_dir / "graph.rdb"
+    half = snapshot.stat().st_size // 2
+    os.truncate(snapshot, half)
+    with pytest.raises(StoreUnavailable) as raised:
+        FalkorDBStore(store_dir, schema=SCHEMA)
+    assert str(raised.value) == (
+        f"the snapshot {snapshot} ends too early ({half:,} bytes): it is truncated or damaged; "
+        "restore it from a copy, or move it away to open the store empty"
+    )
+    assert not list(store_dir.glob("temp-*.rdb"))
 
 
 # -- the store directory ---------------------------------------------------------
@@ -277,30 +338,82 @@ def test_close_is_idempotent_and_a_closed_store_says_so(tmp_path):
 
 LOADER = """
     import sys, time
+    from pathlib import Path
     from domain.schema import SCHEMA
     from graph.falkordb_store import FalkorDBStore
     from tests.small_document import small_document
-    with FalkorDBStore(sys.argv[1], schema=SCHEMA) as store:
+    store_dir, name = Path(sys.argv[1]), sys.argv[2]
+    with FalkorDBStore(store_dir, schema=SCHEMA) as store:
+        with open(store_dir.parent / "order", "a") as order:
+            order.write(name + "\\n")
         print("opened", flush=True)
         store.upsert(small_document())
-        time.sleep(float(sys.argv[2]))
+        while not (store_dir.parent / ("release-" + name)).exists():
+            time.sleep(0.02)
     print("done", flush=True)
 """
 
 
-def test_two_processes_loading_one_store_take_turns(tmp_path):
+def release(store_dir: Path, name: str) -> None:
+    (store_dir.parent / f"release-{name}").touch()
+
+
+def test_two_processes_loading_one_store_take_turns_and_the_second_says_for_whom(tmp_path):
     store_dir = tmp_path / "store"
-    first = python(LOADER, str(store_dir), "1.0")
+    first = python(LOADER, str(store_dir), "first")
     assert first.stdout.readline() == "opened\n", first.stderr.read()
-    second = python(LOADER, str(store_dir), "0")
+    second = python(LOADER, str(store_dir), "second")
+    said = second.stderr.readline()
+    release(store_dir, "first")
+    release(store_dir, "second")
     first_out, first_err = first.communicate(timeout=60)
     second_out, second_err = second.communicate(timeout=60)
     assert (first.returncode, second.returncode) == (0, 0), first_err + second_err
     assert first_out == "done\n" and first_err == ""
-    assert second_out == "opened\ndone\n"
-    assert second_err == f"waiting for another stackgraph process to release {store_dir} …\n"
+    assert second_out == "opened\ndone\n" and second_err == ""
+    assert said == f"waiting for another stackgraph process (pid {first.pid}: python -c {store_dir} first) to release {store_dir} …\n"
     with FalkorDBStore(store_dir, schema=SCHEMA) as store:
         assert store.counts() == EXPECTED_COUNTS
+
+
+def test_waiting_processes_get_the_store_in_the_order_they_asked_for_it(tmp_path):
+    store_dir = tmp_path / "store"
+    names = ["first", "w1", "w2", "w3", "w4", "w5"]
+    first = python(LOADER, str(store_dir), "first")
+    assert first.stdout.readline() == "opened\n", first.stderr.read()
+    waiters = []
+    for ahead, name in enumerate(names[1:]):
+        waiter = python(LOADER, str(store_dir), name)
+        said = waiter.stderr.readline()  # once it says so, it is queued
+        queued = f"; {ahead} more queued before this one" if ahead else ""
+        assert said == (f"waiting for another stackgraph process (pid {first.pid}: python -c {store_dir} first) "
+                         f"to release {store_dir}{queued} …\n")
+        waiters.append(waiter)
+    for name in names:
+        release(store_dir, name)
+    for process in [first, *waiters]:
+        out, err = process.communicate(timeout=120)
+        assert (process.returncode, out) == (0, "done\n" if process is first else "opened\ndone\n"), err
+    assert (tmp_path / "order").read_text().split() == names
+    assert [path.name for path in (store_dir / "stackgraph.queue").iterdir() if path.name[0].isdigit()] == []
+
+
+def test_a_waiter_that_died_does_not_hold_up_those_behind_it(tmp_path):
+    store_dir = tmp_path / "store"
+    first = python(LOADER, str(store_dir), "first")
+    assert first.stdout.readline() == "opened\n", first.stderr.read()
+    doomed = python(LOADER, str(store_dir), "doomed")
+    doomed.stderr.readline()
+    last = python(LOADER, str(store_dir), "last")
+    last.stderr.readline()
+    doomed.kill()
+    doomed.wait()
+    release(store_dir, "first")
+    release(store_dir, "last")
+    for process in (first, last):
+        out, err = process.communicate(timeout=60)
+        assert (process.returncode, out) == (0, "done\n" if process is first else "opened\ndone\n"), err
+    assert (tmp_path / "order").read_text().split() == ["first", "last"]
 
 
 def test_a_process_that_waits_too_long_gives_up_naming_the_store(tmp_path):
@@ -325,7 +438,8 @@ def test_a_process_that_waits_too_long_gives_up_naming_the_store(tmp_path):
         f"{store_dir} is still in use by another stackgraph process after 0.3 s; "
         "try again when it is done, or raise STACKGRAPH_LOCK_TIMEOUT\n"
     )
-    assert err == f"waiting for another stackgraph process to release {store_dir} …\n"
+    assert err.startswith(f"waiting for another stackgraph process (pid {os.getpid()}: ")
+    assert err.endswith(f") to release {store_dir} …\n") and err.count("\n") == 1
 
 
 def test_an_open_without_waiting_says_nothing(tmp_path, capfd):

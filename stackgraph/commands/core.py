@@ -191,6 +191,8 @@ def cypher(app: App, query: str, params: tuple[str, ...], fmt: str, limit: int |
     try:
         with untracked_write(app.store) if write else contextlib.nullcontext():
             outcome = app.store.run_counted(query, parameters, write=write, timeout=timeout or app.store.read_timeout)
+        if write:
+            app.store.sync()  # reported only once on disk
     except QueryTimeout as error:
         fail(f"{error}{' and was undone' if write else ''}; give it longer with --timeout SECONDS", EXIT_INVALID)
     except ReadOnlyRefusal:

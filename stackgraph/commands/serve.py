@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+import signal
 
 import click
 
-from stackgraph.app import EXIT_INVALID, App, fail, handle_errors, pass_app
+from stackgraph.app import EXIT_INVALID, EXIT_STORE, App, fail, handle_errors, pass_app
+
+# On SIGTERM or Ctrl-C, requests in flight are given this long to finish before the store is closed.
+GRACEFUL_SHUTDOWN_SECONDS = 5
 
 
 def is_loopback(host: str) -> bool:
@@ -32,8 +36,10 @@ def is_loopback(host: str) -> bool:
 def serve(app: App, host: str, port: int) -> None:
     """Serve the store: a JSON API under /api (OpenAPI at /openapi.json, docs at /docs) and a web UI at /.
 
-    The store is opened once and kept open. Write endpoints (POST /api/load) exist only when
-    STACKGRAPH_API_TOKEN is set, and then require "Authorization: Bearer <token>".
+    The store is opened once and kept open; other stackgraph commands on the same embedded
+    store use its server meanwhile. Write endpoints (POST /api/load) exist only when
+    STACKGRAPH_API_TOKEN is set, and then require "Authorization: Bearer <token>". SIGTERM or
+    Ctrl-C: requests in flight get up to 5 s to finish, the store is saved and closed, exit 0.
 
     \b
     Example:
@@ -49,7 +55,15 @@ def serve(app: App, host: str, port: int) -> None:
     if not is_loopback(host) and not settings.token:
         fail(f"refusing to serve on {host}, which is not a loopback address, without a token: set {TOKEN_ENV}",
              EXIT_INVALID)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    service = create_app(settings)
+    # uvicorn handles SIGTERM and SIGINT while it serves, then raises the signal it caught again for
+    # the handlers it found: those of the CLI would turn a clean shutdown into exit 143 or 130.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, signal.SIG_IGN)
+    uvicorn.run(service, host=host, port=port, log_level="warning",
+                timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
+    if failure := getattr(service.state, "close_failure", None):
+        fail(failure, EXIT_STORE)
 
 
 COMMANDS = [serve]
