@@ -64,11 +64,16 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def escape_controls(text: str) -> str:
-    """``text`` with each control character written as its Python escape (``\\n``, ``\\x1b``)."""
+def escape_controls(text: str, keep: str = "") -> str:
+    """``text`` with each control character but those in ``keep`` written as its Python escape.
+
+    >>> print(escape_controls("a\\x1b[2J\\tb\\nc", keep="\\n"))
+    a\\x1b[2J\\tb
+    c
+    """
     if text.isprintable():
         return text
-    return "".join(repr(ch)[1:-1] if unicodedata.category(ch) == "Cc" else ch for ch in text)
+    return "".join(repr(ch)[1:-1] if unicodedata.category(ch) == "Cc" and ch not in keep else ch for ch in text)
 
 
 # How each of graph.store.CHANGE_COUNTERS reads in a sentence: verb, singular, plural.

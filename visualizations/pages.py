@@ -36,6 +36,7 @@ from pyvis.network import Network
 
 from domain.schema import SCHEMA
 from graph import GraphStore
+from graph.dialect import quoted
 from visualizations.decision_layer import with_decisions
 from visualizations.neighbourhood import TooManyNodes, neighbourhood
 from visualizations.networkx_export import (
@@ -430,9 +431,10 @@ def _ego_heading(center: str, graph: nx.MultiDiGraph, depth: int) -> str:
     return f"Around {_display(center, graph.nodes[center])} ({'1 hop' if depth == 1 else f'{depth} hops'})"
 
 
-# Nodes of the whole graph (derived data does not count), and the companies a similar page shows, all of them.
-_NODES = "MATCH (n) WHERE none(label IN labels(n) WHERE label IN $derived) RETURN count(n) AS nodes"
-_COMPANIES = "MATCH (n:Company) RETURN count(n) AS nodes"
+def _count(store: GraphStore, label: str | None = None) -> int:
+    """How many nodes (of ``label``): a count both stores keep, no scan."""
+    pattern = f"(n:{quoted(label)})" if label else "(n)"
+    return int(store.run(f"MATCH {pattern} RETURN count(n) AS nodes")[0]["nodes"])
 
 
 def _check_size(nodes: int, max_nodes: int, what: str) -> None:
@@ -462,11 +464,11 @@ def write_page(store: GraphStore, output: str | Path, kind: str = "graph", aroun
         shown, context = neighbourhood(store, around, depth, max_nodes)
         page = build_page(shown, context, _ego_heading(around, context, depth), weighted=False)
     else:
-        if kind == "graph":
-            _check_size(store.run(_NODES, {"derived": list(SCHEMA.derived_labels)})[0]["nodes"], max_nodes,
-                        "the whole graph")
-        elif kind == "similar":
-            _check_size(store.run(_COMPANIES)[0]["nodes"], max_nodes, "the page of similar companies")
+        if kind == "graph":  # derived data (the co-occurrence index) is not drawn
+            nodes = _count(store) - sum(_count(store, label) for label in SCHEMA.derived_labels)
+            _check_size(nodes, max_nodes, "the whole graph")
+        elif kind == "similar":  # every company is a node of it
+            _check_size(_count(store, "Company"), max_nodes, "the page of similar companies")
         full = store_graph(store)
         shown, heading, weighted = page_graph(full, kind, None, depth, min_count, decisions)
         _check_size(shown.number_of_nodes(), max_nodes, f"the {kind} page")
