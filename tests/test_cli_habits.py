@@ -247,7 +247,8 @@ def test_analyze_export_and_viz_say_what_they_are_doing(loaded_store, tmp_path):
     export = invoke("export", "--format", "nt", "--output", str(tmp_path / "g.nt"), store=loaded_store, check=True)
     assert export.stderr.splitlines() == [reading, "Writing it as nt…", f"Wrote {tmp_path / 'g.nt'}"]
     viz = invoke("viz", "--kind", "similar", "--output", str(tmp_path / "s.html"), store=loaded_store, check=True)
-    assert viz.stderr.splitlines()[:2] == [reading, "Drawing the similar page…"]
+    assert viz.stderr.splitlines() == [f"Drawing the similar page from {loaded_store}…",
+                                       f"Wrote {tmp_path / 's.html'}: 10 nodes, 44 edges"]
 
 
 def test_the_viz_page_searches_by_name_with_one_reset_and_one_hosting_entry(loaded_store, tmp_path):
@@ -291,9 +292,10 @@ def test_an_interrupted_load_says_how_far_it_got_and_how_to_finish(tmp_path, sig
     written = re.fullmatch(r"\s*stackgraph: error: interrupted after (200|400|600|800) of 1000 episodes were written; "
                            r"run the same load again to complete it\n", errors)
     assert written, errors
-    # The store was closed on the way out: the embedded server saved what was written.
+    # The store was closed on the way out: the embedded server saved what was written (the count is of
+    # batches confirmed; the next may have been written too).
     stats = json.loads(invoke("stats", "--format", "json", store=tmp_path / "store", check=True).stdout)
-    assert stats["nodes"]["Episode"] == int(written[1])
+    assert stats["nodes"]["Episode"] >= int(written[1])
     invoke("load", "-q", str(listing), store=tmp_path / "store", check=True)
     stats = json.loads(invoke("stats", "--format", "json", store=tmp_path / "store", check=True).stdout)
     assert stats["nodes"]["Episode"] == 1000
