@@ -3,7 +3,8 @@
 Exit codes scripts can rely on:
 
 0 success · 1 invalid input (a listing, a query, a name) · 2 usage error ·
-3 the store cannot be opened or reached · 130 interrupted.
+3 the store cannot be opened or reached · 130 interrupted (Ctrl-C) · 143 terminated (SIGTERM;
+129 for SIGHUP). Interrupted or terminated, a command says "interrupted" and closes its store.
 
 The CLI starts fast: this module and the command modules import only click at the top. The
 store, loaders, queries and visualizations are imported by the command that uses them, so
@@ -64,8 +65,8 @@ class App:
         )
 
     def close(self) -> None:
-        """Close the store. A Ctrl-C meanwhile waits for the close (the embedded server saves the
-        graph as it stops), then ends the command as interrupted, instead of click's "Aborted!".
+        """Close the store. A Ctrl-C or SIGTERM meanwhile waits for the close (the embedded server
+        saves the graph as it stops), then ends the command as interrupted, instead of click's "Aborted!".
         A close that could not save what the command wrote fails the command (exit 3)."""
         if self._store is None:
             return
@@ -73,19 +74,19 @@ class App:
         if threading.current_thread() is not threading.main_thread():  # only there can signals be handled
             self._close_reporting_failure(store)
             return
-        interrupted = False
+        received: list[int] = []
 
-        def note_interrupt(signum: int, frame: object) -> None:
-            nonlocal interrupted
-            interrupted = True
+        def note_signal(signum: int, frame: object) -> None:
+            received.append(signum)
 
-        previous = signal.signal(signal.SIGINT, note_interrupt)
+        previous = {signum: signal.signal(signum, note_signal) for signum in INTERRUPTING_SIGNALS}
         try:
             self._close_reporting_failure(store)
         finally:
-            signal.signal(signal.SIGINT, previous)
-        if interrupted:
-            fail("interrupted", EXIT_INTERRUPTED)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        if received:
+            fail("interrupted", 128 + received[0])
 
     @staticmethod
     def _close_reporting_failure(store: GraphStore) -> None:
@@ -98,7 +99,10 @@ class App:
 
 
 def fail(message: str, code: int) -> NoReturn:
-    click.echo(f"stackgraph: error: {message}", err=True)
+    """End the command with ``message`` as one line on stderr (control characters from data escaped)."""
+    from stackgraph.output import escape_controls
+
+    click.echo(f"stackgraph: error: {escape_controls(message)}", err=True)
     sys.exit(code)
 
 
@@ -141,8 +145,8 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except KeyboardInterrupt:
-            fail("interrupted", EXIT_INTERRUPTED)
+        except KeyboardInterrupt as interrupt:
+            fail("interrupted", interrupted_exit_code(interrupt))
         except click.ClickException:
             raise  # a usage error: click prints it and exits 2
         except Exception as error:
@@ -158,15 +162,37 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+# Signals that end a command as Ctrl-C does; SIGHUP where the platform has it.
+INTERRUPTING_SIGNALS = (signal.SIGINT, signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else []))
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where Ctrl-C raises KeyboardInterrupt, so that the same cleanup runs."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def interrupted_exit_code(interrupt: KeyboardInterrupt) -> int:
+    """The exit status of a command ended by an interrupt: 128 + the signal's number.
+
+    >>> interrupted_exit_code(KeyboardInterrupt()), interrupted_exit_code(Terminated(signal.SIGTERM))
+    (130, 143)
+    """
+    return 128 + interrupt.signum if isinstance(interrupt, Terminated) else EXIT_INTERRUPTED
+
+
 def exit_cleanly_on_sigterm() -> None:
-    """A killed CLI still closes its store (and stops the embedded server) on the way out."""
+    """A terminated CLI ends as an interrupted one: it closes its store (the embedded server saves and
+    stops), says "interrupted" and exits 128 + the signal's number."""
 
-    def raise_exit(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)
+    def raise_terminated(signum: int, frame: object) -> None:
+        raise Terminated(signum)
 
-    signal.signal(signal.SIGTERM, raise_exit)
-    if hasattr(signal, "SIGHUP"):
-        signal.signal(signal.SIGHUP, raise_exit)
+    for signum in INTERRUPTING_SIGNALS:
+        if signum != signal.SIGINT:
+            signal.signal(signum, raise_terminated)
 
 
 pass_app = click.make_pass_decorator(App)

@@ -46,8 +46,10 @@ class OptionsAnywhereGroup(click.Group):
         return args[:position] + group_options + [args[position]] + command_args
 
 
+# color=True: click.echo writes text as given, where it would strip ANSI sequences from what goes to a
+# pipe, and so change CSV data; output.py and fail() escape the data's control characters for terminals.
 @click.group(cls=OptionsAnywhereGroup,
-             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100, "color": True})
 @click.option(
     "--backend",
     type=click.Choice(BACKENDS),

@@ -2,8 +2,14 @@
 
 Rows are dicts keyed by column. In table and CSV cells a list reads ``a, b, c``, a
 boolean ``yes`` or ``no``, a float four significant digits. Tables wrap long cells to
-fit the terminal's width (``COLUMNS`` when set) and show control characters from the
-data escaped, so a stray escape sequence in a listing cannot repaint the screen.
+fit the terminal's width (``COLUMNS`` when set).
+
+Text from the data never reaches a terminal as a raw control character, so an escape
+sequence in a listing cannot repaint the screen or retitle the window. Tables, and CSV
+written to a terminal, show each control character as its escape (``\\x1b``); CSV to a
+pipe or a file carries the data exactly. JSON is exact everywhere: its strings escape
+every control character (``\\u001b``, ``\\u009b``), and a float that is not a number
+(NaN, an infinity) is written as ``null``, so that a strict parser reads every output.
 
 >>> print(render([{"name": "PostgreSQL", "companies": 9, "hosting": False}], "table"))
 name        companies  hosting
@@ -16,6 +22,13 @@ Bell\\x07  a, b
 >>> print(render([{"name": "Bolt", "tags": ["a", "b"]}], "CSV"))
 name,tags
 Bolt,"a, b"
+>>> print(render([{"ratio": float("nan"), "title": "\\x1b]0;pwned\\x07"}], "json"))
+[
+  {
+    "ratio": null,
+    "title": "\\u001b]0;pwned\\u0007"
+  }
+]
 """
 
 from __future__ import annotations
@@ -23,7 +36,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import re
 import shutil
+import sys
 import unicodedata
 from typing import Any, Iterable
 
@@ -48,11 +64,16 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def escape_controls(text: str) -> str:
-    """``text`` with each control character written as its Python escape (``\\n``, ``\\x1b``)."""
+def escape_controls(text: str, keep: str = "") -> str:
+    """``text`` with each control character but those in ``keep`` written as its Python escape.
+
+    >>> print(escape_controls("a\\x1b[2J\\tb\\nc", keep="\\n"))
+    a\\x1b[2J\\tb
+    c
+    """
     if text.isprintable():
         return text
-    return "".join(repr(ch)[1:-1] if unicodedata.category(ch) == "Cc" else ch for ch in text)
+    return "".join(repr(ch)[1:-1] if unicodedata.category(ch) == "Cc" and ch not in keep else ch for ch in text)
 
 
 # How each of graph.store.CHANGE_COUNTERS reads in a sentence: verb, singular, plural.
@@ -91,29 +112,60 @@ def _columns(rows: list[dict[str, Any]], columns: Iterable[str] | None) -> list[
     return list(dict.fromkeys(key for row in rows for key in row))
 
 
+# What json.dumps(ensure_ascii=False) leaves raw in a string: DEL and the C1 controls (U+009B is a CSI).
+_RAW_IN_JSON = re.compile("[\x7f-\x9f]")
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every float that is not a number (NaN, ±infinity) replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
+
+
+def json_text(value: Any) -> str:
+    """``value`` as strict JSON (RFC 8259), indented: no NaN or Infinity, no control character raw in a string.
+
+    >>> print(json_text({"lift": float("inf"), "name": "a\\x9bb"}))
+    {
+      "lift": null,
+      "name": "a\\u009bb"
+    }
+    """
+    text = json.dumps(_finite(value), ensure_ascii=False, indent=2, default=str, allow_nan=False)
+    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
 def render(rows: list[dict[str, Any]], fmt: str = "table", columns: Iterable[str] | None = None,
-           width: int | None = None) -> str:
+           width: int | None = None, terminal: bool | None = None) -> str:
     """The rows in one of FORMATS (any case); JSON is an array of objects keyed by column.
 
     ``columns`` orders the table and CSV columns (and names them when there are no rows);
-    ``width`` is the table's limit, the terminal's width by default.
+    ``width`` is the table's limit, the terminal's width by default; ``terminal`` says whether
+    the text goes to a terminal (CSV is then escaped), by default whether stdout is one.
     """
     fmt = fmt.lower()
     if fmt == "json":
-        return json.dumps(rows, ensure_ascii=False, indent=2, default=str)
+        return json_text(rows)
     names = _columns(rows, columns)
     if fmt == "csv":
+        shown = escape_controls if (sys.stdout.isatty() if terminal is None else terminal) else str
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(names)
+        writer.writerow([shown(name) for name in names])
         for row in rows:
-            writer.writerow([cell(row.get(name)) for name in names])
+            writer.writerow([shown(cell(row.get(name))) for name in names])
         return buffer.getvalue().rstrip("\n")
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     if not names:
         return "(no rows)"
-    return _table(names, [[escape_controls(cell(row.get(name))) for name in names] for row in rows],
+    return _table([escape_controls(name) for name in names],
+                  [[escape_controls(cell(row.get(name))) for name in names] for row in rows],
                   width or terminal_width())
 
 

@@ -8,6 +8,8 @@ import signal
 import subprocess
 import sys
 
+import pytest
+
 from cli_helpers import environment_without_settings, invoke, one_line_error
 from conftest import TINY_LISTING as TINY
 from stackgraph.output import render
@@ -39,10 +41,11 @@ def test_lists_and_booleans_read_as_words(loaded_store):
     assert csv[1] == 'AWS,aws,3,"Remote.com, ScrollKeeper, Smart Music"'
 
 
-def test_control_characters_are_escaped_in_tables_only():
+def test_control_characters_are_escaped_in_tables_and_in_csv_to_a_terminal():
     rows = [{"name": "\x1b[2Jgone", "note": "two\nlines"}]
     assert render(rows, "table", width=80).splitlines()[2] == "\\x1b[2Jgone  two\\nlines"
-    assert render(rows, "csv") == 'name,note\n\x1b[2Jgone,"two\nlines"'
+    assert render(rows, "csv", terminal=False) == 'name,note\n\x1b[2Jgone,"two\nlines"'
+    assert render(rows, "csv", terminal=True) == 'name,note\n\\x1b[2Jgone,two\\nlines'
 
 
 # --- --format and --limit everywhere ------------------------------------------------------------
@@ -244,7 +247,8 @@ def test_analyze_export_and_viz_say_what_they_are_doing(loaded_store, tmp_path):
     export = invoke("export", "--format", "nt", "--output", str(tmp_path / "g.nt"), store=loaded_store, check=True)
     assert export.stderr.splitlines() == [reading, "Writing it as nt…", f"Wrote {tmp_path / 'g.nt'}"]
     viz = invoke("viz", "--kind", "similar", "--output", str(tmp_path / "s.html"), store=loaded_store, check=True)
-    assert viz.stderr.splitlines()[:2] == [reading, "Drawing the similar page…"]
+    assert viz.stderr.splitlines() == [f"Drawing the similar page from {loaded_store}…",
+                                       f"Wrote {tmp_path / 's.html'}: 10 nodes, 44 edges"]
 
 
 def test_the_viz_page_searches_by_name_with_one_reset_and_one_hosting_entry(loaded_store, tmp_path):
@@ -268,10 +272,11 @@ def test_a_prefixed_episode_suggests_the_titles_that_hold_the_name(loaded_store)
                                       "'Learn Ruby on Rails through Screencast Tutorials on GoRails'?")
 
 
-def test_an_interrupted_load_says_how_far_it_got_and_how_to_finish(tmp_path):
+@pytest.mark.parametrize("signum,code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
+def test_an_interrupted_load_says_how_far_it_got_and_how_to_finish(tmp_path, signum, code):
     # 250 copies of the tiny listing's four episodes, each copy's titles numbered: 1000 episodes, five
-    # batches of 200. The bar's label comes once the first batch is written; Ctrl-C (SIGINT) then, with
-    # four batches to go.
+    # batches of 200. The bar's label comes once the first batch is written; Ctrl-C (SIGINT) or a
+    # SIGTERM then, with four batches to go.
     blocks = TINY.read_text(encoding="utf-8").split("\n\n")
     copies = [re.sub(r"(?m)^(\w+ Is a \w+ Shop)$", rf"\1 {n}", block) for n in range(250) for block in blocks]
     listing = tmp_path / "many.txt"
@@ -280,12 +285,17 @@ def test_an_interrupted_load_says_how_far_it_got_and_how_to_finish(tmp_path):
     with subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=environment_without_settings()) as loader:
         assert loader.stderr is not None
         label = loader.stderr.read(len("Loading episodes"))
-        loader.send_signal(signal.SIGINT)
+        loader.send_signal(signum)
         _, errors = loader.communicate(timeout=120)
     assert label == "Loading episodes"
-    assert loader.returncode == 130, errors
-    assert re.fullmatch(r"\s*stackgraph: error: interrupted after (200|400|600|800) of 1000 episodes were written; "
-                        r"run the same load again to complete it\n", errors), errors
+    assert loader.returncode == code, errors
+    written = re.fullmatch(r"\s*stackgraph: error: interrupted after (200|400|600|800) of 1000 episodes were written; "
+                           r"run the same load again to complete it\n", errors)
+    assert written, errors
+    # The store was closed on the way out: the embedded server saved what was written (the count is of
+    # batches confirmed; the next may have been written too).
+    stats = json.loads(invoke("stats", "--format", "json", store=tmp_path / "store", check=True).stdout)
+    assert stats["nodes"]["Episode"] >= int(written[1])
     invoke("load", "-q", str(listing), store=tmp_path / "store", check=True)
     stats = json.loads(invoke("stats", "--format", "json", store=tmp_path / "store", check=True).stdout)
     assert stats["nodes"]["Episode"] == 1000

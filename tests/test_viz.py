@@ -10,6 +10,7 @@ import re
 from cli_helpers import invoke
 from conftest import LISTING
 from loaders.pipeline import load_listings
+from visualizations.neighbourhood import neighbourhood
 from visualizations.networkx_export import (
     cooccurrence_graph,
     ego_graph,
@@ -70,3 +71,31 @@ def test_viz_cli_errors(loaded_store, tmp_path):
                                                    "named 'NoSuchThing' in the store"]
     ok = invoke("viz", "--kind", "similar", "--output", str(tmp_path / "s.html"), store=loaded_store)
     assert ok.exit_code == 0 and ok.stderr.strip().endswith("10 nodes, 44 edges")
+
+
+class CountingStore:
+    """A real store, counting the rows its queries return."""
+
+    def __init__(self, store):
+        self.store, self.rows = store, 0
+
+    def run(self, query, params=None, *, write=False):
+        rows = self.store.run(query, params, write=write)
+        self.rows += len(rows)
+        return rows
+
+
+def test_an_ego_page_reads_the_neighbourhood_only(graph):
+    full = store_graph(graph)  # 864 nodes, 1459 relationships: 2323 rows read
+    counting = CountingStore(graph)
+    shown, context = neighbourhood(counting, "Company:logflare", 1, max_nodes=100)
+    # As in test_viz: Logflare's 13 nodes and 14 edges, and its 3 decisions with their MADE and CHOSE.
+    assert (shown.number_of_nodes(), shown.number_of_edges()) == (16, 20)
+    assert counting.rows < 2323 / 4
+    for depth in (1, 2, 3):  # what networkx's ego graph of the whole graph has, and every edge touching it
+        shown, context = neighbourhood(graph, "Company:logflare", depth, max_nodes=2000)
+        expected = ego_graph(full, "Company:logflare", depth)
+        assert set(shown.edges(keys=True)) == set(expected.edges(keys=True)) and set(shown) == set(expected)
+        assert set(context.edges(keys=True)) == {edge for edge in full.edges(keys=True) if shown.has_node(edge[0])
+                                                 or shown.has_node(edge[1])}
+        assert all(context.nodes[key] == full.nodes[key] for key in context)

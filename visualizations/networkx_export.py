@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any
 
 import networkx as nx
@@ -59,6 +60,16 @@ def _key_of(props: dict[str, Any], label: str) -> Any:
     return props.get(NODE_KEYS.get(label, "id"))
 
 
+def add_store_node(graph: nx.MultiDiGraph, node: dict[str, Any]) -> str:
+    """Add a node as the store returns it (its properties and ``_labels``) to ``graph``; its key."""
+    props = dict(node)
+    labels = sorted(props.pop("_labels"))
+    label = primary_label(labels)
+    key = node_key(label, _key_of(props, label))
+    graph.add_node(key, label=label, labels=labels, **props)
+    return key
+
+
 def store_graph(store: GraphStore) -> nx.MultiDiGraph:
     """Every node and relationship of the store, with all their properties; derived data left out.
 
@@ -69,10 +80,7 @@ def store_graph(store: GraphStore) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     derived = {"labels": list(SCHEMA.derived_labels), "types": list(SCHEMA.derived_relationship_types)}
     for row in store.run("MATCH (n) WHERE none(label IN labels(n) WHERE label IN $labels) RETURN n", derived):
-        node = dict(row["n"])
-        labels = sorted(node.pop("_labels"))
-        label = primary_label(labels)
-        graph.add_node(node_key(label, _key_of(node, label)), label=label, labels=labels, **node)
+        add_store_node(graph, row["n"])
     query = (
         "MATCH (a)-[r]->(b) WHERE NOT type(r) IN $types "
         "RETURN labels(a) AS a_labels, a.id AS a_id, a.url AS a_url, r, "
@@ -223,6 +231,9 @@ def scalar_graph(graph: nx.Graph) -> nx.Graph:
 def export_text(graph: nx.Graph, fmt: str) -> str:
     """The graph as GraphML, GEXF or node-link JSON.
 
+    XML 1.0 cannot hold most control characters: GraphML and GEXF write each one as its escape
+    (``\\x1b``, see :func:`xml_safe`). The JSON is strict: a float that is not a number is ``null``.
+
     >>> graph = store_graph(store)
     >>> text = export_text(graph, "graphml")
     >>> text.startswith("<?xml"), text.count("<node "), text.count("<edge ")
@@ -236,7 +247,9 @@ def export_text(graph: nx.Graph, fmt: str) -> str:
     """
     if fmt == "json":
         data = nx.node_link_data(graph, edges="links")
-        return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+        # NaN and ±Infinity, which json.dumps writes and JSON lacks, read back as null.
+        strict = json.loads(json.dumps(data, default=str), parse_constant=lambda _: None)
+        return json.dumps(strict, ensure_ascii=False, indent=2, allow_nan=False)
     flat = scalar_graph(graph)
     buffer = io.BytesIO()
     if fmt == "graphml":
@@ -250,7 +263,20 @@ def export_text(graph: nx.Graph, fmt: str) -> str:
         nx.write_gexf(flat, buffer, encoding="utf-8")
     else:
         raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
-    return buffer.getvalue().decode("utf-8")
+    return xml_safe(buffer.getvalue().decode("utf-8"))
+
+
+# The characters XML 1.0 cannot hold, not even as a character reference (&#1; is not well-formed).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with each character XML 1.0 cannot hold written as its Python escape, ``\\x1b``.
+
+    >>> print(xml_safe("<name>Acme\\x1b[2J Shop</name>"))
+    <name>Acme\\x1b[2J Shop</name>
+    """
+    return _NOT_XML.sub(lambda match: repr(match[0])[1:-1], text)
 
 
 def technology_analysis(graph: nx.MultiDiGraph, seed: int = 42) -> list[dict[str, Any]]:

@@ -3,7 +3,7 @@
 Four kinds:
 
 - ``graph``: every node and relationship of the store;
-- ``ego``: the nodes within N hops of one entity;
+- ``ego``: the nodes within N hops of one entity, read from the store alone (visualizations.neighbourhood);
 - ``cooccurrence``: technologies, an edge where companies use both (width = how many); optionally
   with the decisions between them, arrows from the rejected or previous one to the chosen one;
 - ``similar``: companies, an edge where stacks overlap (width = Jaccard of the stacks).
@@ -14,6 +14,9 @@ and tom-select are inlined, and pyvis's Bootstrap CDN tags are dropped. Text
 from the data is HTML-escaped before it reaches a tooltip, and the template is
 rendered with autoescaping, so a title such as ``<img src=x onerror=...>``
 shows as text and runs nothing.
+
+A page is drawn for a person to look at: one that would show more nodes than a limit is
+refused (TooManyNodes) rather than drawn for minutes into a file a browser cannot open.
 """
 
 from __future__ import annotations
@@ -31,12 +34,17 @@ import networkx as nx
 from jinja2 import Environment, FileSystemLoader
 from pyvis.network import Network
 
+from domain.schema import SCHEMA
+from graph import GraphStore
+from graph.dialect import quoted
 from visualizations.decision_layer import with_decisions
+from visualizations.neighbourhood import TooManyNodes, neighbourhood
 from visualizations.networkx_export import (
     cooccurrence_graph,
     ego_graph,
     find_node,
     similar_companies_graph,
+    store_graph,
 )
 
 KINDS = ("graph", "ego", "cooccurrence", "similar")
@@ -392,7 +400,7 @@ def external_resources(page: str) -> list[str]:
 
 def page_graph(full: nx.MultiDiGraph, kind: str = "graph", around: str | None = None, depth: int = 1,
                min_count: int = 1, decisions: bool = False) -> tuple[nx.Graph, str, bool]:
-    """(graph to show, heading, weighted edges?) for a page kind.
+    """(graph to show, heading, weighted edges?) for a page kind, from a graph in memory.
 
     >>> from visualizations.networkx_export import store_graph
     >>> shown, heading, weighted = page_graph(store_graph(store), "similar", min_count=2)
@@ -407,8 +415,7 @@ def page_graph(full: nx.MultiDiGraph, kind: str = "graph", around: str | None = 
         center = find_node(full, around)
         if center is None:
             raise LookupError(f"no node named {around!r} (try a company, technology, person or episode name)")
-        hops = "1 hop" if depth == 1 else f"{depth} hops"
-        return ego_graph(full, center, depth), f"Around {_display(center, full.nodes[center])} ({hops})", False
+        return ego_graph(full, center, depth), _ego_heading(center, full, depth), False
     if kind == "cooccurrence":
         heading = f"Technologies used together (at least {min_count} companies)"
         together = cooccurrence_graph(full, min_count)
@@ -420,15 +427,51 @@ def page_graph(full: nx.MultiDiGraph, kind: str = "graph", around: str | None = 
     raise ValueError(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}")
 
 
-def write_page(full: nx.MultiDiGraph, output: str | Path, kind: str = "graph", around: str | None = None,
-               depth: int = 1, min_count: int = 1, decisions: bool = False) -> nx.Graph:
-    """Write one page to ``output``; returns the graph it shows.
+def _ego_heading(center: str, graph: nx.MultiDiGraph, depth: int) -> str:
+    return f"Around {_display(center, graph.nodes[center])} ({'1 hop' if depth == 1 else f'{depth} hops'})"
 
-    >>> from visualizations.networkx_export import store_graph
-    >>> shown = write_page(store_graph(store), tmp_path / "ego.html", kind="ego", around="Bolt")
+
+def _count(store: GraphStore, label: str | None = None) -> int:
+    """How many nodes (of ``label``): a count both stores keep, no scan."""
+    pattern = f"(n:{quoted(label)})" if label else "(n)"
+    return int(store.run(f"MATCH {pattern} RETURN count(n) AS nodes")[0]["nodes"])
+
+
+def _check_size(nodes: int, max_nodes: int, what: str) -> None:
+    if nodes > max_nodes:
+        raise TooManyNodes(f"{what} has {nodes} nodes, more than {max_nodes}")
+
+
+def write_page(store: GraphStore, output: str | Path, kind: str = "graph", around: str | None = None,
+               depth: int = 1, min_count: int = 1, decisions: bool = False, *, max_nodes: int) -> nx.Graph:
+    """Write one page of the store to ``output``; returns the graph it shows.
+
+    ``around`` is the ego page's centre, a node key (``Company:bolt``): the page reads only its
+    neighbourhood. A page that would show more than ``max_nodes`` nodes raises TooManyNodes, before
+    the graph is read where the store's counts tell (the whole graph, similar companies).
+
+    >>> shown = write_page(store, tmp_path / "ego.html", kind="ego", around="Company:bolt", max_nodes=100)
     >>> shown.number_of_nodes(), "Around Bolt (1 hop)" in (tmp_path / "ego.html").read_text()
     (5, True)
+    >>> write_page(store, tmp_path / "all.html", max_nodes=10)
+    Traceback (most recent call last):
+    ...
+    visualizations.neighbourhood.TooManyNodes: the whole graph has 16 nodes, more than 10
     """
-    shown, heading, weighted = page_graph(full, kind, around, depth, min_count, decisions)
-    Path(output).write_text(build_page(shown, full, heading, weighted), encoding="utf-8")
+    if kind == "ego":
+        if not around:
+            raise ValueError("--kind ego needs --around NAME")
+        shown, context = neighbourhood(store, around, depth, max_nodes)
+        page = build_page(shown, context, _ego_heading(around, context, depth), weighted=False)
+    else:
+        if kind == "graph":  # derived data (the co-occurrence index) is not drawn
+            nodes = _count(store) - sum(_count(store, label) for label in SCHEMA.derived_labels)
+            _check_size(nodes, max_nodes, "the whole graph")
+        elif kind == "similar":  # every company is a node of it
+            _check_size(_count(store, "Company"), max_nodes, "the page of similar companies")
+        full = store_graph(store)
+        shown, heading, weighted = page_graph(full, kind, None, depth, min_count, decisions)
+        _check_size(shown.number_of_nodes(), max_nodes, f"the {kind} page")
+        page = build_page(shown, full, heading, weighted)
+    Path(output).write_text(page, encoding="utf-8")
     return shown

@@ -83,6 +83,16 @@ def iri(label: str, key: Any) -> URIRef:
     return URIRef(f"{ID}{quote(label)}/{quote(str(key), safe='')}")
 
 
+def vocabulary(name: str) -> URIRef:
+    """The sg: term of a label, type or property name the mappings above lack, its name URL-quoted
+    (a name written in Cypher may hold any character).
+
+    >>> str(vocabulary("Badge")), str(vocabulary("odd name"))
+    ('https://stackgraph.dev/vocab#Badge', 'https://stackgraph.dev/vocab#odd%20name')
+    """
+    return SG[quote(name, safe="")]
+
+
 def _literal(value: Any, datatype: URIRef | None) -> Literal:
     if datatype is None or isinstance(value, bool) and datatype != XSD.boolean:
         return Literal(str(value))
@@ -99,18 +109,18 @@ def networkx_to_rdf(graph: nx.MultiDiGraph) -> Graph:
         label = data["label"]
         subject = iri(label, key.partition(":")[2])
         subjects[key] = subject
-        rdf.add((subject, RDF.type, CLASSES.get(label, SG[label])))
-        rdf.add((subject, RDF.type, SG[label]))
+        rdf.add((subject, RDF.type, CLASSES.get(label, vocabulary(label))))
+        rdf.add((subject, RDF.type, vocabulary(label)))
         if "HostingProvider" in data.get("labels", []):
             rdf.add((subject, RDF.type, SG.HostingProvider))
         for name, value in data.items():
             if name in ("label", "labels") or value is None:
                 continue
-            predicate, datatype = PROPERTIES.get(name, (SG[name], None))
+            predicate, datatype = PROPERTIES.get(name, (vocabulary(name), None))
             for item in value if isinstance(value, list) else [value]:
                 rdf.add((subject, predicate, _literal(item, datatype)))
     for source, target, rel_type, data in graph.edges(keys=True, data=True):
-        rdf.add((subjects[source], PREDICATES.get(rel_type, SG[rel_type]), subjects[target]))
+        rdf.add((subjects[source], PREDICATES.get(rel_type, vocabulary(rel_type)), subjects[target]))
         if rel_type == "USES" and data.get("episode"):
             # which episode said so: a statement about the use, kept simple as a triple on the company
             rdf.add((subjects[source], SG.stackFrom, iri("Episode", data["episode"])))

@@ -7,13 +7,15 @@ import json
 import math
 import re
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from stackgraph.app import EXIT_INTERRUPTED, EXIT_INVALID, App, fail, format_option, handle_errors, limit_option, pass_app
 from loaders.limits import MOST_TECHNOLOGIES
-from stackgraph.output import changes_summary, render
+from stackgraph.app import (
+    EXIT_INVALID, App, fail, format_option, handle_errors, interrupted_exit_code, limit_option, pass_app,
+)
+from stackgraph.output import changes_summary, json_text, render
 
 if TYPE_CHECKING:
     from loaders.pipeline import CheckedListing
@@ -77,10 +79,10 @@ def load(app: App, paths: tuple[str, ...], skip_invalid: bool, max_technologies:
                 paths, app.store, skip_invalid=skip_invalid, most_technologies=max_technologies,
                 on_checked=on_checked, progress=progress
             )
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as interrupt:
             if total:
                 fail(f"interrupted after {written} of {total} episodes were written; "
-                     "run the same load again to complete it", EXIT_INTERRUPTED)
+                     "run the same load again to complete it", interrupted_exit_code(interrupt))
             raise
     for error in report.skipped:
         click.echo(f"skipped: {error}", err=True)
@@ -89,9 +91,9 @@ def load(app: App, paths: tuple[str, ...], skip_invalid: bool, max_technologies:
     added = report.added()
     distinct = report.episodes - report.repeated
     if fmt == "json":
-        click.echo(json.dumps({"store": app.store.describe(), "files": report.files, "episodes": distinct,
-                               "listed": report.episodes, "repeated": report.repeated,
-                               "skipped": [str(error) for error in report.skipped], "added": added}, indent=2))
+        click.echo(json_text({"store": app.store.describe(), "files": report.files, "episodes": distinct,
+                              "listed": report.episodes, "repeated": report.repeated,
+                              "skipped": [str(error) for error in report.skipped], "added": added}))
         return
     summary = ", ".join(f"{n:+d} {name}" for name, n in {**added["nodes"], **added["relationships"]}.items())
     click.echo(
@@ -123,22 +125,52 @@ def stats(app: App, fmt: str, limit: int | None) -> None:
     rows += [{"kind": "relationship", "name": k, "count": v} for k, v in counts["relationships"].items()]
     rows = rows[:limit]  # --limit is never negative: None keeps all
     if fmt == "json":
-        click.echo(json.dumps({
+        click.echo(json_text({
             "nodes": {r["name"]: r["count"] for r in rows if r["kind"] == "node"},
             "relationships": {r["name"]: r["count"] for r in rows if r["kind"] == "relationship"},
-        }, indent=2))
+        }))
         return
     click.echo(render(rows, fmt, ["kind", "name", "count"]))
 
 
+# Lists and maps in a --param nest at most this deep (graph.falkordb_params.MAX_DEPTH, on both backends).
+MAX_PARAM_DEPTH = 32
+
+
+def _nesting(value: Any) -> int:
+    """How deep lists and maps nest in ``value`` (0 for a scalar), without recursion."""
+    deepest, pending = 0, [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, depth + 1)
+            pending.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
 def _parse_param(text: str) -> tuple[str, Any]:
+    """A --param's name and value: JSON when it parses, else the text.
+
+    >>> _parse_param("ids=[1, 2]"), _parse_param("name=Logflare")
+    (('ids', [1, 2]), ('name', 'Logflare'))
+    """
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
         raise click.BadParameter(f"{text!r} is not name=value", param_hint="--param")
+    name = name.strip()
     try:
-        return name.strip(), json.loads(value)
+        parsed = json.loads(value)
     except json.JSONDecodeError:
-        return name.strip(), value
+        return name, value
+    except RecursionError:  # the parser's own limit, near a thousand levels
+        _too_deep(name)
+    if _nesting(parsed) > MAX_PARAM_DEPTH:
+        _too_deep(name)
+    return name, parsed
+
+
+def _too_deep(name: str) -> NoReturn:
+    fail(f"--param {name}: lists and maps nest more than {MAX_PARAM_DEPTH} deep; flatten the value", EXIT_INVALID)
 
 
 def _a_number(value: float | None) -> float | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -9,7 +10,7 @@ import click
 from stackgraph.app import (
     EXIT_INVALID, App, fail, format_option, handle_errors, limit_option, pass_app, require_folder_of,
 )
-from stackgraph.output import render
+from stackgraph.output import escape_controls, render
 from stackgraph.progress import step
 
 # visualizations.networkx_export.EXPORT_FORMATS and the keys of visualizations.rdf_export.RDF_FORMATS,
@@ -19,11 +20,13 @@ RDF_FORMATS = ("turtle", "jsonld", "nt")
 
 
 def _emit(text: str, output: str | None) -> None:
+    """The document to ``output``, or to stdout: exact to a pipe, its control characters escaped on a terminal."""
     if output:
         Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
         click.echo(f"Wrote {output}", err=True)
     else:
-        click.echo(text.rstrip("\n"))
+        text = text.rstrip("\n")
+        click.echo(escape_controls(text, keep="\n\t") if sys.stdout.isatty() else text)
 
 
 @click.command()
@@ -35,7 +38,9 @@ def _emit(text: str, output: str | None) -> None:
 def export(app: App, fmt: str, output: str | None) -> None:
     """Export the whole graph as GraphML, GEXF, node-link JSON or RDF.
 
-    GraphML and GEXF hold list properties as JSON strings. RDF uses schema.org
+    GraphML and GEXF hold list properties as JSON strings; XML 1.0 cannot hold
+    control characters but tab and line ends, so each other one is written as
+    its escape (\\x1b). JSON writes a float that is not a number as null. RDF uses schema.org
     (PodcastSeries, PodcastEpisode, Person, Organization, SoftwareApplication)
     and https://stackgraph.dev/vocab# for the rest; node IRIs are
     https://stackgraph.dev/id/<Label>/<key>.

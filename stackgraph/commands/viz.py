@@ -21,16 +21,18 @@ KINDS = ("graph", "ego", "cooccurrence", "similar")
               help="cooccurrence: companies using both; similar: technologies shared.")
 @click.option("--decisions", is_flag=True,
               help="cooccurrence: also arrows from the rejected or previous technology to the chosen one.")
+@click.option("--max-nodes", type=click.IntRange(1), default=2000, show_default=True,
+              help="Refuse to draw a page of more nodes than this (a browser struggles past a few thousand).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), required=True, help="The HTML file to write.")
 @pass_app
 @handle_errors
 def viz(app: App, kind: str | None, around: str | None, depth: int | None, min_count: int, decisions: bool,
-        output: str) -> None:
+        max_nodes: int, output: str) -> None:
     """Write an interactive graph page (self-contained HTML, works offline).
 
     Colours by node type (technologies by category), size by degree, edge
     width by weight; hover a node for its key facts; search and filter menus
-    on top.
+    on top. An ego page reads only the neighbourhood it draws.
 
     \b
     Examples:
@@ -49,20 +51,26 @@ def viz(app: App, kind: str | None, around: str | None, depth: int | None, min_c
         raise click.UsageError("--decisions goes with --kind cooccurrence")
     require_folder_of(output)
     from queries.names import resolve_entity
-    from visualizations.networkx_export import store_graph
-    from visualizations.pages import write_page
+    from visualizations.pages import TooManyNodes, write_page
 
     # Resolved as every command resolves a name (aliases, suggestions), before the graph is read.
     centre = resolve_entity(app.store, around) if around else None
-    centre_key = f"{centre.label}:{centre.id}" if centre else None  # the node's key in store_graph
-    with step(f"Reading the graph from {app.store.describe()}"):
-        graph = store_graph(app.store)
+    centre_key = f"{centre.label}:{centre.id}" if centre else None  # the node's key in the page's graph
     try:
-        with step(f"Drawing the {kind} page"):
-            shown = write_page(graph, output, kind, centre_key, depth or 1, min_count, decisions)
-    except LookupError as error:
-        fail(str(error), EXIT_INVALID)
+        with step(f"Drawing the {kind} page from {app.store.describe()}"):
+            shown = write_page(app.store, output, kind, centre_key, depth or 1, min_count, decisions,
+                               max_nodes=max_nodes)
+    except TooManyNodes as error:
+        fail(f"{error} (--max-nodes): {_SMALLER[kind]}, or raise --max-nodes", EXIT_INVALID)
     click.echo(f"Wrote {output}: {shown.number_of_nodes()} nodes, {shown.number_of_edges()} edges", err=True)
 
+
+# How to ask for a smaller page of each kind.
+_SMALLER = {
+    "graph": "draw a part of it, e.g. --kind ego --around NAME or --kind cooccurrence --min-count 3",
+    "ego": "lower --depth",
+    "cooccurrence": "raise --min-count",
+    "similar": "draw --kind cooccurrence, or --kind ego --around a company",
+}
 
 COMMANDS = [viz]
