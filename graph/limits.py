@@ -16,26 +16,27 @@ QUERY_TIMEOUT_ENV = "STACKGRAPH_QUERY_TIMEOUT"
 DEFAULT_QUERY_TIMEOUT = 60.0
 
 
-def query_timeout_from_env() -> float:
-    """STACKGRAPH_QUERY_TIMEOUT in seconds, or the default of 60.
+def seconds_from_env(variable: str, default: float, *, zero_allowed: bool = False) -> float:
+    """A number of seconds from the environment variable ``variable``, or ``default`` when it is unset.
 
-    >>> os.environ[QUERY_TIMEOUT_ENV] = "2.5"; query_timeout_from_env()
+    >>> os.environ[QUERY_TIMEOUT_ENV] = "2.5"; seconds_from_env(QUERY_TIMEOUT_ENV, DEFAULT_QUERY_TIMEOUT)
     2.5
-    >>> os.environ[QUERY_TIMEOUT_ENV] = "0"; query_timeout_from_env()
+    >>> os.environ[QUERY_TIMEOUT_ENV] = "0"; seconds_from_env(QUERY_TIMEOUT_ENV, DEFAULT_QUERY_TIMEOUT)
     Traceback (most recent call last):
     graph.errors.StoreError: STACKGRAPH_QUERY_TIMEOUT must be a positive number of seconds, not '0'
-    >>> del os.environ[QUERY_TIMEOUT_ENV]; query_timeout_from_env()
+    >>> del os.environ[QUERY_TIMEOUT_ENV]; seconds_from_env(QUERY_TIMEOUT_ENV, DEFAULT_QUERY_TIMEOUT)
     60.0
     """
-    configured = os.environ.get(QUERY_TIMEOUT_ENV)
+    configured = os.environ.get(variable)
     if configured is None:
-        return DEFAULT_QUERY_TIMEOUT
+        return default
     try:
         seconds = float(configured)
     except ValueError:
         seconds = math.nan
-    if not (seconds > 0 and math.isfinite(seconds)):
-        raise StoreError(f"{QUERY_TIMEOUT_ENV} must be a positive number of seconds, not {configured!r}")
+    if not (math.isfinite(seconds) and (seconds > 0 or (zero_allowed and seconds == 0))):
+        kind = "number of seconds (0 or more)" if zero_allowed else "positive number of seconds"
+        raise StoreError(f"{variable} must be a {kind}, not {configured!r}")
     return seconds
 
 
