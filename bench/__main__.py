@@ -1,4 +1,5 @@
-"""Scale benchmark: `python -m bench [--sizes 1000,10000,100000] [--runs 50]`.
+"""Scale benchmark: `python -m bench [--sizes 1000,10000,100000] [--runs 50]`;
+`python -m bench service …` runs the service benchmark instead (bench/service.py).
 
 For each size N: generate a listing (bench/generate.py, cached in --workdir), then in child
 processes (so peaks don't mix) parse it and load it into the embedded FalkorDB store and,
@@ -332,6 +333,11 @@ def table(report: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["service"]:
+        from bench.service import main as service
+
+        return service(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000", type=lambda s: [int(x) for x in s.split(",")])
     parser.add_argument("--runs", type=int, default=50)
