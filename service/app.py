@@ -16,7 +16,7 @@ from fastapi import FastAPI
 
 from domain import open_store
 from queries.projection import StackProjection
-from service import api, pages
+from service import api, api_companies, api_episodes, api_technologies, pages, problems
 from service.settings import ServiceSettings
 
 
@@ -38,6 +38,8 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app = FastAPI(title="StackGraph", summary="How real companies run their software in production, as a graph.",
                   lifespan=lifespan)
     app.state.settings = settings
-    app.include_router(api.router)
+    problems.install(app)
+    for router in (api.router, api_technologies.router, api_companies.router, api_episodes.router):
+        app.include_router(router)
     app.include_router(pages.router)
     return app

@@ -17,9 +17,8 @@ def get_store(request: Request) -> GraphStore:
 
 
 def get_projection(request: Request) -> StackProjection:
-    """The stack projection, read again first when a load or a write may have changed the stacks."""
+    """The stack projection; the queries given it read it again when a load or a write may have changed the stacks."""
     projection: StackProjection = request.app.state.projection
-    projection.refresh(request.app.state.store)
     return projection
 
 

@@ -20,11 +20,12 @@ from typing import Iterator
 
 import pytest
 
-pytest.register_assert_rewrite("cli_helpers")
+pytest.register_assert_rewrite("cli_helpers", "service_helpers")
 
 from cli_helpers import invoke  # noqa: E402  (after the assert rewrite is registered)
 from domain import open_store  # noqa: E402
 from graph import GraphStore  # noqa: E402
+from service_helpers import Service, running_service  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 LISTING = REPO / "data" / "running-in-production.txt"
@@ -115,3 +116,33 @@ def tiny(store: GraphStore) -> GraphStore:
 
     load_listings([TINY_LISTING], store)
     return store
+
+
+@pytest.fixture(scope="module")
+def service_falkordb(loaded_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """``stackgraph serve`` over a copy of ``loaded_store``, for the tests of one module."""
+    store = Path(shutil.copytree(loaded_store, tmp_path_factory.mktemp("service") / "store"))
+    with running_service(store=store) as service:
+        yield service
+
+
+@pytest.fixture(scope="module")
+def service_neo4j(neo4j_store: GraphStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """``stackgraph serve`` over the test Neo4j holding the bundled listing, for the tests of one module.
+
+    It shares the test database with ``store``: a module using it does not use ``store`` or ``graph`` too.
+    """
+    from loaders.pipeline import load_listings
+
+    neo4j_store.clear()
+    load_listings([LISTING], neo4j_store)
+    neo4j_store.counts()  # the store's next call confirms the load's writes before the server reads them
+    with running_service(backend="neo4j", log_dir=tmp_path_factory.mktemp("service"), **require_neo4j()) as service:
+        yield service
+    neo4j_store.clear()
+
+
+@pytest.fixture(scope="module", params=["falkordb", "neo4j"])
+def service(request: pytest.FixtureRequest) -> Service:
+    """The service on each backend over the bundled listing (read-only: the same server serves a module)."""
+    return request.getfixturevalue(f"service_{request.param}")
