@@ -16,6 +16,7 @@ bench/results/service-<timestamp>.json and prints a Markdown table.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import http.client
 import json
 import os
@@ -47,10 +48,16 @@ class Endpoint:
     call: Callable[[Any, Any, Any], object]  # (store, projection, sample): the in-process question
 
 
-def _stack(store, projection, company):
-    from queries.stack import company_stack
+# The in-process side of each endpoint: the call its route makes, with the route's defaults.
+def _health(store, projection, _):
+    episodes = store.run("MATCH (e:Episode) RETURN count(e) AS n")[0]["n"]
+    return {"status": "ok", "backend": store.backend, "episodes": episodes}
 
-    return company_stack(store, company)
+
+def _stack(store, projection, company):
+    from queries.company import company_profile
+
+    return company_profile(store, company)
 
 
 def _cooccurring(store, projection, technology):
@@ -68,11 +75,7 @@ def _similar(store, projection, company):
 def _path(store, projection, pair):
     from queries.path import path
 
-    return path(store, pair[0], pair[1])
-
-
-def _health(store, projection, _):
-    return store.run("MATCH (e:Episode) RETURN count(e) AS n")
+    return path(store, pair[0], pair[1], limit=100)
 
 
 ENDPOINTS = [
@@ -84,6 +87,35 @@ ENDPOINTS = [
     Endpoint("similar", "company", lambda c: f"/api/companies/{quote(c, safe='')}/similar?limit=10", _similar),
     Endpoint("path", "pair", lambda ab: "/api/path?" + urlencode({"from": ab[0], "to": ab[1]}), _path),
 ]
+
+
+def as_json(value: Any) -> Any:
+    """A query's answer as the service's JSON carries it (dataclasses as objects), floats to
+    12 digits: a sum over a set (the cosine) differs in its last bit between processes, which order sets
+    by different string hashes."""
+    def rounded(item: Any) -> Any:
+        if isinstance(item, float):
+            return float(f"{item:.12g}")
+        if isinstance(item, dict):
+            return {key: rounded(v) for key, v in item.items()}
+        return [rounded(v) for v in item] if isinstance(item, list) else item
+
+    return rounded(json.loads(json.dumps(value, default=dataclasses.asdict)))
+
+
+CHECKED = 3  # samples per endpoint whose answers are compared
+
+
+def expected_answers(store, projection, samples: dict[str, list]) -> dict[str, list]:
+    """The in-process answers to each endpoint's first samples, as JSON (the store is closed before the
+    service opens it, so they are kept for :func:`agreement`)."""
+    return {e.name: [as_json(e.call(store, projection, s)) for s in samples[e.samples][:CHECKED]] for e in ENDPOINTS}
+
+
+def agreement(service: Service, samples: dict[str, list], expected: dict[str, list]) -> dict[str, bool]:
+    """Whether the service answers each endpoint's first samples as the in-process calls did."""
+    return {e.name: [as_json(json.loads(get(service.port, e.url(s))[1])) for s in samples[e.samples][:CHECKED]]
+            == expected[e.name] for e in ENDPOINTS}
 
 
 def free_port() -> int:
@@ -273,6 +305,7 @@ def measure_size(size: int, backend: str, args, report: dict) -> dict:
         entry["projection_read_s"] = time.perf_counter() - began
         samples = draw_samples(store, random.Random(args.seed))
         entry["samples"] = {kind: len(names) for kind, names in samples.items()}
+        expected = expected_answers(store, projection, samples)
         entry["in_process"] = in_process(store, projection, samples, args)
     finally:
         store.close()
@@ -281,6 +314,7 @@ def measure_size(size: int, backend: str, args, report: dict) -> dict:
     with Service(store_options(backend, store_dir), log) as service:
         entry["service_startup_s"] = service.startup_s
         print(f"[{size} {backend}] service up in {service.startup_s:.1f} s on {service.base_url}", file=sys.stderr)
+        entry["agree"] = agreement(service, samples, expected)
         entry["service"] = over_http(service, samples, args)
     entry["service_stop_s"], entry["service_exit_code"] = service.stop_s, service.exit_code
     log.unlink(missing_ok=True)  # kept only when the service failed
@@ -317,6 +351,16 @@ def table(report: dict) -> str:
                         f"| {' / '.join(ms(cpu.get(k)) for k in ('driver', 'service', 'db'))} "
                         f"| {http['loadavg_1m_at_start']:.1f} |"
                     )
+    lines.append("")
+    for size, backends in report["sizes"].items():
+        for backend, entry in backends.items():
+            agree = entry.get("agree", {})
+            lines.append(
+                f"- {int(size):,} {backend}: the service was up {entry['service_startup_s']:.1f} s after it started "
+                f"(the in-process projection read took {entry['projection_read_s']:.1f} s); SIGTERM stopped it in "
+                f"{entry['service_stop_s']:.1f} s, exit code {entry['service_exit_code']}; its answers equal the "
+                f"in-process ones: {'yes' if agree and all(agree.values()) else agree}."
+            )
     return "\n".join(lines)
 
 
