@@ -167,7 +167,7 @@ class Service:
         self.exit_code: int | None = None
 
     def __enter__(self) -> Service:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
         began = time.perf_counter()
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(self.command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log,
