@@ -321,6 +321,24 @@ def measure_size(size: int, backend: str, args, report: dict) -> dict:
     return entry
 
 
+TARGET_SIZE, TARGET_CLIENTS = "100000", "8"
+TARGET_P50_MS, TARGET_P99_MS, TARGET_ADDED_P50_MS = 10.0, 50.0, 2.0
+
+
+def targets(entry: dict) -> list[str]:
+    """The issue's targets at 100k, met or missed: p50 and p99 at 8 clients for stack, cooccurring and similar,
+    and what the service adds at p50 over the in-process call (with one client, where nothing queues)."""
+    lines = []
+    for name in ("stack", "cooccurring", "similar"):
+        http, one = entry["service"][name][TARGET_CLIENTS], entry["service"][name]["1"]
+        added = one["p50_ms"] - entry["in_process"][name]["1"]["p50_ms"]
+        checks = [(f"p50 {http['p50_ms']:.1f} ms", http["p50_ms"] <= TARGET_P50_MS),
+                  (f"p99 {http['p99_ms']:.1f} ms", http["p99_ms"] <= TARGET_P99_MS),
+                  (f"adds {added:.1f} ms at p50 (1 client)", added <= TARGET_ADDED_P50_MS)]
+        lines.append(f"- {name}: " + "; ".join(f"{text} {'met' if ok else 'MISSED'}" for text, ok in checks))
+    return lines
+
+
 def table(report: dict) -> str:
     m = report["machine"]
     lines = [
@@ -361,6 +379,10 @@ def table(report: dict) -> str:
                 f"{entry['service_stop_s']:.1f} s, exit code {entry['service_exit_code']}; its answers equal the "
                 f"in-process ones: {'yes' if agree and all(agree.values()) else agree}."
             )
+    for backend, entry in report["sizes"].get(TARGET_SIZE, {}).items():
+        if "service" in entry:
+            lines += ["", f"Targets at 100k, {backend}, {TARGET_CLIENTS} clients (p50 <= {TARGET_P50_MS:.0f} ms, p99 <= "
+                      f"{TARGET_P99_MS:.0f} ms, adds <= {TARGET_ADDED_P50_MS:.0f} ms):", *targets(entry)]
     return "\n".join(lines)
 
 
