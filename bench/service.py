@@ -347,7 +347,7 @@ def table(report: dict) -> str:
         f"{report['warmup']:.0f} s warm-up; run {report['started']}.",
         "",
         "| N | backend | endpoint | clients | service req/s | service p50 / p99 ms | in-process req/s "
-        "| in-process p50 / p99 ms | service adds at p50 ms | CPU ms per request: client / service / database | load |",
+        "| in-process p50 / p99 ms | service adds at p50 ms (x in-process) | CPU ms per request: client / service / database | load |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
 
@@ -359,13 +359,14 @@ def table(report: dict) -> str:
             for endpoint, by_clients in entry.get("service", {}).items():
                 for clients, http in by_clients.items():
                     local = entry["in_process"][endpoint][clients]
-                    added = (http["p50_ms"] - local["p50_ms"]) if http["p50_ms"] is not None and local["p50_ms"] is not None else None
+                    both = http["p50_ms"] is not None and local["p50_ms"] is not None
+                    added = f"{ms(http['p50_ms'] - local['p50_ms'])} (x{http['p50_ms'] / local['p50_ms']:.2f})" if both else "n/a"
                     cpu = http["cpu_ms_per_call"] or {}
                     errors = f" ({http['errors']} errors)" if http["errors"] else ""
                     lines.append(
                         f"| {int(size):,} | {backend} | {endpoint} | {clients} | {http['requests_per_s']:.0f}{errors} "
                         f"| {ms(http['p50_ms'])} / {ms(http['p99_ms'])} | {local['requests_per_s']:.0f} "
-                        f"| {ms(local['p50_ms'])} / {ms(local['p99_ms'])} | {ms(added)} "
+                        f"| {ms(local['p50_ms'])} / {ms(local['p99_ms'])} | {added} "
                         f"| {' / '.join(ms(cpu.get(k)) for k in ('driver', 'service', 'db'))} "
                         f"| {http['loadavg_1m_at_start']:.1f} |"
                     )
