@@ -67,6 +67,12 @@ def machine() -> dict:
     }
 
 
+def machine_line(m: dict) -> str:
+    """The machine as the tables state it, with the load average at the run's start."""
+    return (f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}, load average at "
+            f"start {', '.join(f'{x:.1f}' for x in m['loadavg_at_start'])}")
+
+
 def child(*args: str, timeout: float = 3600) -> dict:
     out = subprocess.run(
         [sys.executable, "-m", "bench.child", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
@@ -282,10 +288,8 @@ def run(args) -> dict:
 
 
 def table(report: dict) -> str:
-    m = report["machine"]
     lines = [
-        f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}, load average at start "
-        f"{', '.join(f'{x:.1f}' for x in m['loadavg_at_start'])}; seed {report['seed']}, batch {report['batch_episodes']} "
+        f"{machine_line(report['machine'])}; seed {report['seed']}, batch {report['batch_episodes']} "
         f"episodes; run {report['started']}.",
         "",
         "| N | backend | file MB | parse MB/s | load episodes/s | load peak RSS MB | cooccurring p50/p95 ms (x baseline) "

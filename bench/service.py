@@ -340,10 +340,10 @@ def targets(entry: dict) -> list[str]:
 
 
 def table(report: dict) -> str:
-    m = report["machine"]
+    from bench.__main__ import machine_line
+
     lines = [
-        f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}; load average at start "
-        f"{', '.join(f'{x:.1f}' for x in m['loadavg_at_start'])}; {report['seconds']:.0f} s per cell after a "
+        f"{machine_line(report['machine'])}; {report['seconds']:.0f} s per cell after a "
         f"{report['warmup']:.0f} s warm-up; run {report['started']}.",
         "",
         "| N | backend | endpoint | clients | service req/s | service p50 / p99 ms | in-process req/s "
