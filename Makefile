@@ -7,7 +7,7 @@ LISTING := data/running-in-production.txt
 NEO4J_SERVER := tests/neo4j_server/neo4j-test-server
 NEO4J_ENV := tests/neo4j_server/target/neo4j.env
 
-.PHONY: run test install install-dev clean bench
+.PHONY: run test install install-dev clean bench bench-service
 
 $(BIN)/stackgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,23 +53,37 @@ test: install-dev
 	fi; \
 	exit $$status
 
-## bench: scale benchmark (bench/); SIZES=1000,10000 to limit; Neo4j too when Java and Maven are present
+## bench: the scale benchmark, then the service benchmark (bench/); SIZES=1000,10000 to limit the first,
+## SERVICE_SIZES the second; Neo4j too when Java and Maven are present. bench-service: the second only.
 SIZES ?= 1000,10000,100000
+SERVICE_SIZES ?= 10000,100000
 NEO4J_MAX ?= 100000
 # A throughput JVM for the measured Neo4j (the tests' server is tuned to start fast: C1 only, 1 GB).
 BENCH_NEO4J_JAVA_OPTS ?= -Xms2g -Xmx4g -XX:+UseParallelGC
-bench: install
-	$(BIN)/pip install --quiet -e '.[bench]'
+SCALE_BENCH = $(BIN)/python -m bench --sizes $(SIZES) --neo4j-max $(NEO4J_MAX)
+SERVICE_BENCH = $(BIN)/python -m bench service --sizes $(SERVICE_SIZES) --neo4j-max $(NEO4J_MAX)
+
+# $(call with-neo4j,COMMANDS): COMMANDS with the bench's Neo4j server up when it starts, else on the embedded store only.
+define with-neo4j
 	@status=0; \
 	if NEO4J_JAVA_OPTS="$(BENCH_NEO4J_JAVA_OPTS)" $(NEO4J_SERVER) start; then \
 	  . ./$(NEO4J_ENV); \
-	  $(BIN)/python -m bench --sizes $(SIZES) --neo4j-max $(NEO4J_MAX) || status=$$?; \
+	  { $(1); } || status=$$?; \
 	  $(NEO4J_SERVER) stop; \
 	else \
 	  echo "Neo4j test server not started: the embedded store only" >&2; \
-	  $(BIN)/python -m bench --sizes $(SIZES) || status=$$?; \
+	  { $(1); } || status=$$?; \
 	fi; \
 	exit $$status
+endef
+
+bench: install
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(call with-neo4j,$(SCALE_BENCH) && $(SERVICE_BENCH))
+
+bench-service: install
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(call with-neo4j,$(SERVICE_BENCH))
 
 clean:
 	rm -rf $(VENV) .store tests/neo4j_server/target *.egg-info

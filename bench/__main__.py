@@ -1,4 +1,5 @@
-"""Scale benchmark: `python -m bench [--sizes 1000,10000,100000] [--runs 50]`.
+"""Scale benchmark: `python -m bench [--sizes 1000,10000,100000] [--runs 50]`;
+`python -m bench service …` runs the service benchmark instead (bench/service.py).
 
 For each size N: generate a listing (bench/generate.py, cached in --workdir), then in child
 processes (so peaks don't mix) parse it and load it into the embedded FalkorDB store and,
@@ -64,6 +65,12 @@ def machine() -> dict:
         "platform": platform.platform(),
         "loadavg_at_start": os.getloadavg(),  # other work on the machine skews every number
     }
+
+
+def machine_line(m: dict) -> str:
+    """The machine as the tables state it, with the load average at the run's start."""
+    return (f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}, load average at "
+            f"start {', '.join(f'{x:.1f}' for x in m['loadavg_at_start'])}")
 
 
 def child(*args: str, timeout: float = 3600) -> dict:
@@ -281,10 +288,8 @@ def run(args) -> dict:
 
 
 def table(report: dict) -> str:
-    m = report["machine"]
     lines = [
-        f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}, load average at start "
-        f"{', '.join(f'{x:.1f}' for x in m['loadavg_at_start'])}; seed {report['seed']}, batch {report['batch_episodes']} "
+        f"{machine_line(report['machine'])}; seed {report['seed']}, batch {report['batch_episodes']} "
         f"episodes; run {report['started']}.",
         "",
         "| N | backend | file MB | parse MB/s | load episodes/s | load peak RSS MB | cooccurring p50/p95 ms (x baseline) "
@@ -332,6 +337,11 @@ def table(report: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["service"]:
+        from bench.service import main as service
+
+        return service(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000", type=lambda s: [int(x) for x in s.split(",")])
     parser.add_argument("--runs", type=int, default=50)
