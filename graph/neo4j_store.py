@@ -9,6 +9,7 @@ The same calls as every store (see :class:`graph.store.GraphStore`)::
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -31,6 +32,10 @@ BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 READ_ONLY_CODE = "Neo.ClientError.Statement.AccessMode"
 DATABASE_NOT_FOUND_CODE = "Neo.ClientError.Database.DatabaseNotFound"
 TIMED_OUT_CODES = ("Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",)
+# A transaction stopped for any reason, among them its time limit: taken for a timeout only once the limit
+# has passed. One stopped while it waits for a lock says LockClientStopped, not that it timed out.
+STOPPED_CODES = ("Neo.TransientError.Transaction.LockClientStopped", "Neo.TransientError.Transaction.Terminated",
+                 "Neo.ClientError.Transaction.Terminated")
 
 
 def plain(value: Any) -> Any:
@@ -261,12 +266,14 @@ class Neo4jStore(GraphStore):
     @contextmanager
     def _translated_errors(self, timeout: float | None = None) -> Iterator[None]:
         """Driver and server errors as the store's one-line errors."""
+        started = time.monotonic()
         try:
             yield
         except AuthError:
             raise
         except Neo4jError as error:
-            if timeout is not None and error.code in TIMED_OUT_CODES:
+            if timeout is not None and (error.code in TIMED_OUT_CODES or (
+                    error.code in STOPPED_CODES and time.monotonic() - started >= timeout)):
                 raise timed_out(timeout) from None
             if error.code == READ_ONLY_CODE:
                 raise ReadOnlyRefusal(f"read-only run refused a write ({_server_message(error)}); pass write=True") from None
