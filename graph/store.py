@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from graph.dialect import Dialect, quoted
-from graph.limits import DEFAULT_QUERY_TIMEOUT, QUERY_TIMEOUT_ENV, check_timeout, seconds_from_env
+from graph.limits import DEFAULT_QUERY_TIMEOUT, QUERY_TIMEOUT_ENV, check_timeout, number_from_env
 from graph.model import GraphDocument, Schema
 from graph.writer import UpsertStatement, upsert_statements
 
@@ -46,7 +46,7 @@ class GraphStore(abc.ABC):
     def __init__(self, schema: Schema):
         self.schema = schema
         # The time limit of a read-only statement whose caller gives none.
-        self.read_timeout = seconds_from_env(QUERY_TIMEOUT_ENV, DEFAULT_QUERY_TIMEOUT)
+        self.read_timeout = number_from_env(QUERY_TIMEOUT_ENV, DEFAULT_QUERY_TIMEOUT)
 
     def run(
         self, query: str, params: dict[str, Any] | None = None, *, write: bool = False, timeout: float | None = None

@@ -18,7 +18,7 @@ from cli_helpers import environment_without_settings, invoke, one_line_error, st
 from conftest import require_neo4j
 from graph import GraphStore
 from graph.errors import QueryError, QueryTimeout
-from graph.limits import QUERY_TIMEOUT_ENV
+from graph.limits import QUERY_MEMORY_ENV, QUERY_TIMEOUT_ENV
 
 # A billion rows from three small lists: no backend answers it from a count store or an index.
 ENDLESS_READ = ("UNWIND range(1, 1000) AS a UNWIND range(1, 1000) AS b UNWIND range(1, 1000) AS c "
@@ -85,6 +85,17 @@ def test_cypher_without_timeout_has_the_default_from_the_environment(cli_options
     result = invoke(*cli_options, "cypher", ENDLESS_READ, env={QUERY_TIMEOUT_ENV: "0.5"})
     assert result.exit_code == 1
     assert "the query ran past its time limit of 0.5 s" in one_line_error(result)
+
+
+def test_a_query_past_the_memory_a_query_may_take_is_stopped_with_one_line(tmp_path: Path) -> None:
+    # A list of 10^8 integers is some 800 MB: past a cap of 100 MB, the server stops the statement.
+    result = invoke("cypher", "RETURN size(range(1, 100000000)) AS n", store=tmp_path / "store",
+                    env={QUERY_MEMORY_ENV: "100"})
+    assert result.exit_code == 1
+    assert one_line_error(result) == ("stackgraph: error: the query needed more than the 100 MB a query may take "
+                                      "(STACKGRAPH_QUERY_MEMORY_MB)")
+    assert json.loads(invoke("cypher", "RETURN size(range(1, 1000)) AS n", "--format", "json",
+                             store=tmp_path / "store", env={QUERY_MEMORY_ENV: "100"}).stdout) == [{"n": 1000}]
 
 
 @pytest.mark.parametrize("given", ["0", "-1", "nan", "soon"])
