@@ -19,6 +19,7 @@ from domain.schema import SCHEMA
 from graph.falkordb_store import FalkorDBStore
 from conftest import require_neo4j
 from process_helpers import REPO, alive, children_of, server_pid, wait_until_gone
+from service.settings import TOKEN_ENV
 from service_helpers import Service, running_service
 
 TINY_LISTING = REPO / "tests" / "data" / "tiny.txt"
@@ -61,6 +62,21 @@ def test_writes_beside_the_server_are_seen_by_its_next_request_and_survive_kill_
     with FalkorDBStore(store_dir, schema=SCHEMA) as store:
         assert store.run("MATCH (e:Episode) RETURN count(e) AS n") == [{"n": 14}]
         assert store.run("MATCH (t:Technology {id: 'cobol'}) RETURN t.name AS name") == [{"name": "COBOL"}]
+
+
+def test_a_load_acknowledged_by_the_api_survives_kill_9_of_the_server(loaded_store_copy):
+    token = "durability-test-token"
+    with running_service(store=loaded_store_copy, env={TOKEN_ENV: token}) as service:
+        response = service.client.post("/api/load", headers={"Authorization": f"Bearer {token}"},
+                                       files=[("files", ("tiny.txt", TINY_LISTING.read_bytes(), "text/plain"))])
+        assert (response.status_code, response.json()["episodes"]) == (200, 4)  # acknowledged
+        redis_pid = server_pid(loaded_store_copy)
+        os.kill(redis_pid, signal.SIGKILL)  # right after the acknowledgement: no save at a stop
+        assert wait_until_gone(redis_pid, 10)
+        service.process.kill()
+        service.process.wait()
+    with FalkorDBStore(loaded_store_copy, schema=SCHEMA) as store:
+        assert store.run("MATCH (e:Episode) RETURN count(e) AS n") == [{"n": 14}]  # the bundled 10 and tiny's 4
 
 
 @pytest.mark.parametrize("backend", ["falkordb", "neo4j"])
