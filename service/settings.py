@@ -27,3 +27,6 @@ class ServiceSettings:
     cypher_timeout: float = 5.0  # seconds
     cypher_row_cap: int = 10_000
     max_body_bytes: int = 16 << 20
+    # /viz pages: the nodes one may draw, and the whole graph a page other than ego may read first.
+    viz_max_nodes: int = 2000
+    viz_max_read_nodes: int = 20_000

@@ -234,3 +234,24 @@ def test_markup_in_the_data_stays_text(service_hostile):
 def test_templates_and_static_files_are_package_data():
     pyproject = (REPO / "pyproject.toml").read_text()
     assert 'service = ["templates/*.html", "static/*"]' in pyproject
+
+
+def test_viz_pages_are_bounded_before_the_graph_is_read(loaded_store_copy):
+    from fastapi.testclient import TestClient
+
+    from service.app import create_app
+    from service.settings import ServiceSettings
+
+    settings = ServiceSettings(store_path=str(loaded_store_copy), viz_max_nodes=5, viz_max_read_nodes=100)
+    with TestClient(create_app(settings)) as client:
+        # The bundled listing's 864 nodes: 562 topics, 130 technologies, 83 links, 29 decisions, 28 libraries,
+        # 11 people, 10 companies, 10 episodes and the podcast.
+        for kind in ("graph", "cooccurrence", "similar"):
+            response = client.get(f"/viz/{kind}")
+            assert response.status_code == 422
+            problem = HTMLParser(response.text).css_first(".problem")
+            assert f"the {kind} page reads the whole graph, which has 864 nodes, more than 100" in text(problem)
+        # Logflare's neighbourhood is read alone, and has more than 5 nodes.
+        response = client.get("/viz/ego", params={"around": "Logflare"})
+        assert response.status_code == 422
+        assert "more than 5" in text(HTMLParser(response.text).css_first(".problem"))

@@ -442,18 +442,28 @@ def _check_size(nodes: int, max_nodes: int, what: str) -> None:
         raise TooManyNodes(f"{what} has {nodes} nodes, more than {max_nodes}")
 
 
-def write_page(store: GraphStore, output: str | Path, kind: str = "graph", around: str | None = None,
-               depth: int = 1, min_count: int = 1, decisions: bool = False, *, max_nodes: int) -> nx.Graph:
-    """Write one page of the store to ``output``; returns the graph it shows.
+def whole_graph_nodes(store: GraphStore) -> int:
+    """The nodes a page reading the whole graph reads (derived data, the co-occurrence index, left out),
+    from the counts both stores keep.
+
+    >>> whole_graph_nodes(store)
+    16
+    """
+    return _count(store) - sum(_count(store, label) for label in SCHEMA.derived_labels)
+
+
+def draw_page(store: GraphStore, kind: str = "graph", around: str | None = None, depth: int = 1,
+              min_count: int = 1, decisions: bool = False, *, max_nodes: int) -> tuple[str, nx.Graph]:
+    """One page of the store, as HTML, and the graph it shows.
 
     ``around`` is the ego page's centre, a node key (``Company:bolt``): the page reads only its
     neighbourhood. A page that would show more than ``max_nodes`` nodes raises TooManyNodes, before
     the graph is read where the store's counts tell (the whole graph, similar companies).
 
-    >>> shown = write_page(store, tmp_path / "ego.html", kind="ego", around="Company:bolt", max_nodes=100)
-    >>> shown.number_of_nodes(), "Around Bolt (1 hop)" in (tmp_path / "ego.html").read_text()
+    >>> page, shown = draw_page(store, kind="ego", around="Company:bolt", max_nodes=100)
+    >>> shown.number_of_nodes(), "Around Bolt (1 hop)" in page
     (5, True)
-    >>> write_page(store, tmp_path / "all.html", max_nodes=10)
+    >>> draw_page(store, max_nodes=10)
     Traceback (most recent call last):
     ...
     visualizations.neighbourhood.TooManyNodes: the whole graph has 16 nodes, more than 10
@@ -462,16 +472,24 @@ def write_page(store: GraphStore, output: str | Path, kind: str = "graph", aroun
         if not around:
             raise ValueError("--kind ego needs --around NAME")
         shown, context = neighbourhood(store, around, depth, max_nodes)
-        page = build_page(shown, context, _ego_heading(around, context, depth), weighted=False)
-    else:
-        if kind == "graph":  # derived data (the co-occurrence index) is not drawn
-            nodes = _count(store) - sum(_count(store, label) for label in SCHEMA.derived_labels)
-            _check_size(nodes, max_nodes, "the whole graph")
-        elif kind == "similar":  # every company is a node of it
-            _check_size(_count(store, "Company"), max_nodes, "the page of similar companies")
-        full = store_graph(store)
-        shown, heading, weighted = page_graph(full, kind, None, depth, min_count, decisions)
-        _check_size(shown.number_of_nodes(), max_nodes, f"the {kind} page")
-        page = build_page(shown, full, heading, weighted)
+        return build_page(shown, context, _ego_heading(around, context, depth), weighted=False), shown
+    if kind == "graph":
+        _check_size(whole_graph_nodes(store), max_nodes, "the whole graph")
+    elif kind == "similar":  # every company is a node of it
+        _check_size(_count(store, "Company"), max_nodes, "the page of similar companies")
+    full = store_graph(store)
+    shown, heading, weighted = page_graph(full, kind, None, depth, min_count, decisions)
+    _check_size(shown.number_of_nodes(), max_nodes, f"the {kind} page")
+    return build_page(shown, full, heading, weighted), shown
+
+
+def write_page(store: GraphStore, output: str | Path, kind: str = "graph", around: str | None = None,
+               depth: int = 1, min_count: int = 1, decisions: bool = False, *, max_nodes: int) -> nx.Graph:
+    """Write :func:`draw_page`'s page to ``output``; returns the graph it shows.
+
+    >>> write_page(store, tmp_path / "ego.html", kind="ego", around="Company:bolt", max_nodes=100).number_of_nodes()
+    5
+    """
+    page, shown = draw_page(store, kind, around, depth, min_count, decisions, max_nodes=max_nodes)
     Path(output).write_text(page, encoding="utf-8")
     return shown
