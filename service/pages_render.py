@@ -18,12 +18,14 @@ from typing import Any, Callable, Coroutine
 from urllib.parse import quote, urlsplit
 
 from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from domain.slug import slugify
 from queries.names import UnknownKind, UnknownName
+from service.problems import invalid_parameters
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -58,7 +60,8 @@ def render(template: str, status_code: int = 200, **context: Any) -> HTMLRespons
 
 
 class PageRoute(APIRoute):
-    """A page route: an unknown name is a 404 page naming it, with links to the closest matches."""
+    """A page route: an unknown name is a 404 page naming it, with links to the closest matches; a bad
+    parameter a 422 page saying which (the API answers both as problem details)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -72,5 +75,8 @@ class PageRoute(APIRoute):
             except UnknownKind as unknown:
                 return render("not_found.html", 404, title="Unknown kind", message=str(unknown), kind="",
                               suggestions=[])
+            except RequestValidationError as invalid:
+                message = "; ".join(f"{e['where']}: {e['message']}" for e in invalid_parameters(invalid))
+                return render("not_found.html", 422, title="Invalid request", message=message, kind="", suggestions=[])
 
         return handle

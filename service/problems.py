@@ -84,6 +84,11 @@ def _where(location: tuple[Any, ...]) -> str:
         str(source), str(source)) + (f" {named!r}" if named else "")
 
 
+def invalid_parameters(error: RequestValidationError) -> list[dict[str, str]]:
+    """Each parameter a request got wrong: its place (``where``) and what is wrong (``message``)."""
+    return [{"where": _where(tuple(e.get("loc", ()))), "message": str(e.get("msg", ""))} for e in error.errors()]
+
+
 def install(app: FastAPI) -> None:
     """Answer every error of ``app`` as a problem."""
 
@@ -97,9 +102,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
-        errors = [{"where": _where(tuple(e.get("loc", ()))), "message": str(e.get("msg", ""))} for e in error.errors()]
-        detail = "; ".join(f"{e['where']}: {e['message']}" for e in errors) or "invalid request"
-        return problem(request, 422, detail, errors=errors)
+        errors = invalid_parameters(error)
+        return problem(request, 422, "; ".join(f"{e['where']}: {e['message']}" for e in errors) or "invalid request",
+                       errors=errors)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:

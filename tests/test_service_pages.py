@@ -255,3 +255,9 @@ def test_viz_pages_are_bounded_before_the_graph_is_read(loaded_store_copy):
         response = client.get("/viz/ego", params={"around": "Logflare"})
         assert response.status_code == 422
         assert "more than 5" in text(HTMLParser(response.text).css_first(".problem"))
+
+
+def test_a_bad_parameter_of_a_page_is_a_page_saying_which(service_falkordb):
+    response = service_falkordb.client.get("/viz/ego", params={"around": "Logflare", "depth": 9})
+    assert (response.status_code, response.headers["content-type"].split(";")[0]) == (422, "text/html")
+    assert "query parameter 'depth'" in text(HTMLParser(response.text).css_first(".problem"))
