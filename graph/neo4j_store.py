@@ -32,10 +32,10 @@ BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 READ_ONLY_CODE = "Neo.ClientError.Statement.AccessMode"
 DATABASE_NOT_FOUND_CODE = "Neo.ClientError.Database.DatabaseNotFound"
 TIMED_OUT_CODES = ("Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",)
-# A transaction stopped for any reason, among them its time limit: taken for a timeout only once the limit
-# has passed. One stopped while it waits for a lock says LockClientStopped, not that it timed out.
-STOPPED_CODES = ("Neo.TransientError.Transaction.LockClientStopped", "Neo.TransientError.Transaction.Terminated",
-                 "Neo.ClientError.Transaction.Terminated")
+# A transaction stopped for any reason, its time limit among them: taken for a timeout only once the limit
+# has passed. One stopped while it waits for a lock says LockClientStopped, not that it timed out, and
+# Neo4j versions classify these statuses differently (TransientError or ClientError): matched by name.
+STOPPED_STATUSES = ("Transaction.LockClientStopped", "Transaction.Terminated", "Transaction.TransactionTimedOut")
 
 
 def plain(value: Any) -> Any:
@@ -273,7 +273,7 @@ class Neo4jStore(GraphStore):
             raise
         except Neo4jError as error:
             if timeout is not None and (error.code in TIMED_OUT_CODES or (
-                    error.code in STOPPED_CODES and time.monotonic() - started >= timeout)):
+                    (error.code or "").endswith(STOPPED_STATUSES) and time.monotonic() - started >= timeout)):
                 raise timed_out(timeout) from None
             if error.code == READ_ONLY_CODE:
                 raise ReadOnlyRefusal(f"read-only run refused a write ({_server_message(error)}); pass write=True") from None
