@@ -232,8 +232,16 @@ def test_markup_in_the_data_stays_text(service_hostile):
 
 
 def test_templates_and_static_files_are_package_data():
-    pyproject = (REPO / "pyproject.toml").read_text()
-    assert 'service = ["templates/*.html", "static/*"]' in pyproject
+    import fnmatch
+    import tomllib
+
+    setuptools = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
+    for folder in ("templates", "static"):
+        package = f"service.{folder}"
+        assert package in setuptools["packages"]
+        patterns = setuptools["package-data"][package]
+        files = [path.name for path in (REPO / "service" / folder).iterdir() if path.is_file()]
+        assert files and [name for name in files if not any(fnmatch.fnmatch(name, p) for p in patterns)] == []
 
 
 def test_viz_pages_are_bounded_before_the_graph_is_read(loaded_store_copy):
