@@ -40,6 +40,15 @@ def similar_to_rails_and_postgres(service: Service) -> list[tuple[str, float]]:
     return [(row["company"], row["jaccard"]) for row in rows]
 
 
+def crash(service: Service, store_dir) -> None:
+    """kill -9 of the store's redis-server, then of the service: nothing gets saved at a stop."""
+    redis_pid = server_pid(store_dir)
+    os.kill(redis_pid, signal.SIGKILL)
+    assert wait_until_gone(redis_pid, 10)
+    service.process.kill()
+    service.process.wait()
+
+
 def test_writes_beside_the_server_are_seen_by_its_next_request_and_survive_kill_9(loaded_store_copy):
     store_dir = loaded_store_copy
     with running_service(store=store_dir) as service:
@@ -54,11 +63,7 @@ def test_writes_beside_the_server_are_seen_by_its_next_request_and_survive_kill_
         written = stackgraph("cypher", "--write", "CREATE (:Technology {id: 'cobol', name: 'COBOL'})",
                              store=store_dir, timeout=60)
         assert (written.returncode, written.stderr) == (0, "Created 1 node, set 2 properties\n")
-        redis_pid = server_pid(store_dir)
-        os.kill(redis_pid, signal.SIGKILL)  # right after the acknowledgements: nothing saved at a stop
-        assert wait_until_gone(redis_pid, 10)
-        service.process.kill()
-        service.process.wait()
+        crash(service, store_dir)  # right after the acknowledgements
     with FalkorDBStore(store_dir, schema=SCHEMA) as store:
         assert store.run("MATCH (e:Episode) RETURN count(e) AS n") == [{"n": 14}]
         assert store.run("MATCH (t:Technology {id: 'cobol'}) RETURN t.name AS name") == [{"name": "COBOL"}]
@@ -70,11 +75,7 @@ def test_a_load_acknowledged_by_the_api_survives_kill_9_of_the_server(loaded_sto
         response = service.client.post("/api/load", headers={"Authorization": f"Bearer {token}"},
                                        files=[("files", ("tiny.txt", TINY_LISTING.read_bytes(), "text/plain"))])
         assert (response.status_code, response.json()["episodes"]) == (200, 4)  # acknowledged
-        redis_pid = server_pid(loaded_store_copy)
-        os.kill(redis_pid, signal.SIGKILL)  # right after the acknowledgement: no save at a stop
-        assert wait_until_gone(redis_pid, 10)
-        service.process.kill()
-        service.process.wait()
+        crash(service, loaded_store_copy)  # right after the acknowledgement
     with FalkorDBStore(loaded_store_copy, schema=SCHEMA) as store:
         assert store.run("MATCH (e:Episode) RETURN count(e) AS n") == [{"n": 14}]  # the bundled 10 and tiny's 4
 
